@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+using YouthLeague.Web;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Functions.Http;
+
+public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, StorageClients storage)
+{
+    [Function("GetChecklist")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checklists/{year}/{villageId}")] HttpRequest req,
+        string year,
+        string villageId)
+    {
+        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        {
+            return Problems.NotFound("找不到该清单");
+        }
+
+        var view = await reader.ReadAsync(y, villageId, req.HttpContext.RequestAborted);
+        return view is null ? Problems.NotFound("找不到该村这一年度的清单") : new OkObjectResult(view);
+    }
+
+    [Function("SubmitStep")]
+    public async Task<IActionResult> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/checklists/{year}/{villageId}/steps/{step}/submissions")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string year,
+        string villageId,
+        string step)
+    {
+        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        {
+            return Problems.NotFound("找不到该清单");
+        }
+
+        var form = await SubmissionForms.ReadAsync(req);
+        if (form.Problem is not null)
+        {
+            return form.Problem;
+        }
+
+        var result = await submissions.SubmitAsync(
+            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: "anonymous"),
+            client,
+            req.HttpContext.RequestAborted);
+        return result.Accepted
+            ? new ObjectResult(new { submissionId = result.SubmissionId, status = "submitted" }) { StatusCode = 202 }
+            : Problems.Create(result.Status, result.Title!, result.Errors);
+    }
+
+    [Function("GetEvidence")]
+    public async Task<IActionResult> Evidence(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/evidence/{year}/{villageId}/{submissionId}/{evidenceId}")] HttpRequest req,
+        string year,
+        string villageId,
+        string submissionId,
+        string evidenceId)
+    {
+        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId) || !Routes.IsId(submissionId) || !Routes.IsId(evidenceId))
+        {
+            return Problems.NotFound("找不到该文件");
+        }
+
+        var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.HttpContext.RequestAborted);
+        return file is null
+            ? Problems.NotFound("找不到该文件")
+            : new FileStreamResult(file.Value.Content, EvidenceKinds.ContentType(file.Value.Kind));
+    }
+}

@@ -1,0 +1,58 @@
+namespace YouthLeague.Checklist;
+
+/// <summary>
+/// When a checklist's quarters end, as real instants. Production uses the real calendar (China time);
+/// demos and tests use a compressed one where a quarter lasts <see cref="QuarterLength"/> from
+/// <see cref="Origin"/>. It travels in the orchestration input, so a running instance keeps the
+/// calendar it started with.
+/// </summary>
+public sealed record ChecklistCalendar(int Year, DateTimeOffset? Origin = null, TimeSpan? QuarterLength = null)
+{
+    public static ChecklistCalendar Real(int year) => new(year);
+
+    public static ChecklistCalendar Compressed(int year, DateTimeOffset origin, TimeSpan quarterLength) =>
+        quarterLength > TimeSpan.Zero
+            ? new(year, origin, quarterLength)
+            : throw new ArgumentOutOfRangeException(nameof(quarterLength), "a quarter must last longer than zero");
+
+    public bool IsCompressed => Origin is not null && QuarterLength is not null;
+
+    /// <summary>The instant quarter <paramref name="quarter"/> (1..4) ends and the next begins.</summary>
+    public DateTimeOffset QuarterEnd(int quarter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quarter, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quarter, 4);
+        return IsCompressed
+            ? Origin!.Value + (QuarterLength!.Value * quarter)
+            : ChinaTime.StartOf(ChinaTime.QuarterEndExclusive(Year, quarter));
+    }
+
+    /// <summary>The calendar date (China time) an instant stands for in this checklist's year.</summary>
+    public DateOnly DateOf(DateTimeOffset instant)
+    {
+        if (!IsCompressed)
+        {
+            return ChinaTime.Today(instant);
+        }
+
+        var yearStart = new DateOnly(Year, 1, 1);
+        var days = new DateOnly(Year + 1, 1, 1).DayNumber - yearStart.DayNumber;
+        var fraction = (instant - Origin!.Value) / (QuarterLength!.Value * 4);
+        var day = (int)Math.Floor(fraction * days);
+        return yearStart.AddDays(Math.Clamp(day, -1, days));
+    }
+
+    /// <summary>The quarter (1..4) an instant falls in; 5 once the year is over.</summary>
+    public int QuarterAt(DateTimeOffset instant)
+    {
+        for (var q = 1; q <= 4; q++)
+        {
+            if (instant < QuarterEnd(q))
+            {
+                return q;
+            }
+        }
+
+        return 5;
+    }
+}

@@ -1,0 +1,90 @@
+namespace YouthLeague.Checklist;
+
+public enum Outcome { Applied, Duplicate, Rejected }
+
+public sealed record ApplyResult(Outcome Outcome, ChecklistState State, StepStatus From, StepStatus To, string? Reason = null)
+{
+    public bool Changed => Outcome == Outcome.Applied;
+}
+
+/// <summary>
+/// The step life cycle: notStarted → submitted → approved, or submitted → returned → submitted …
+/// Pure: no clock, no I/O. The caller supplies the command's time.
+/// </summary>
+public static class ChecklistRules
+{
+    /// <summary>Which commands a step's state allows. Approved is final.</summary>
+    public static bool Allows(StepStatus from, CommandKind kind) => (from, kind) switch
+    {
+        (StepStatus.NotStarted, CommandKind.Submit) => true,
+        (StepStatus.Returned, CommandKind.Submit) => true,
+        (StepStatus.Submitted, CommandKind.Approve) => true,
+        (StepStatus.Submitted, CommandKind.Return) => true,
+        _ => false,
+    };
+
+    public static string RefusalReason(StepStatus from, CommandKind kind) => (from, kind) switch
+    {
+        (StepStatus.Approved, CommandKind.Submit) => "该项已审核通过，不能再次提交",
+        (StepStatus.Submitted, CommandKind.Submit) => "该项已提交、正在等待审核，请等审核结果后再提交",
+        (_, CommandKind.Approve or CommandKind.Return) when from != StepStatus.Submitted => "该项当前没有待审核的提交",
+        _ => "当前状态不允许此操作",
+    };
+
+    public static ApplyResult Apply(ChecklistState state, ChecklistCommand command)
+    {
+        if (!state.Steps.TryGetValue(command.Step, out var step))
+        {
+            return new ApplyResult(Outcome.Rejected, Remember(state, command.Id), StepStatus.NotStarted, StepStatus.NotStarted, $"未知的步骤 {command.Step}");
+        }
+
+        if (state.SeenCommandIds.Contains(command.Id))
+        {
+            return new ApplyResult(Outcome.Duplicate, state, step.Status, step.Status);
+        }
+
+        if (!Allows(step.Status, command.Kind))
+        {
+            return new ApplyResult(Outcome.Rejected, Remember(state, command.Id), step.Status, step.Status, RefusalReason(step.Status, command.Kind));
+        }
+
+        var next = command.Kind switch
+        {
+            CommandKind.Submit => step with
+            {
+                Status = StepStatus.Submitted,
+                Submissions = [.. step.Submissions, command.Id],
+                FirstSubmittedAt = step.FirstSubmittedAt ?? command.At,
+            },
+            CommandKind.Approve => step with
+            {
+                Status = StepStatus.Approved,
+                ApprovedAt = command.At,
+                Exemplary = command.Exemplary,
+                LastReviewId = command.Id,
+            },
+            CommandKind.Return => step with
+            {
+                Status = StepStatus.Returned,
+                ReturnedRounds = step.ReturnedRounds + 1,
+                Exemplary = false,
+                LastReviewId = command.Id,
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(command)),
+        };
+
+        var steps = new Dictionary<string, StepState>(state.Steps) { [command.Step] = next };
+        var applied = Remember(state, command.Id) with { Steps = steps };
+        return new ApplyResult(Outcome.Applied, applied, step.Status, next.Status);
+    }
+
+    private static ChecklistState Remember(ChecklistState state, string id) =>
+        state with { SeenCommandIds = [.. state.SeenCommandIds, id] };
+
+    /// <summary>
+    /// A step is overdue when its due date (China time, inclusive) has passed and nothing acceptable is
+    /// waiting: not started, or returned and not handed in again.
+    /// </summary>
+    public static bool IsOverdue(StepStatus status, DateOnly due, DateOnly todayInChina) =>
+        todayInChina > due && status is StepStatus.NotStarted or StepStatus.Returned;
+}

@@ -1,0 +1,31 @@
+namespace YouthLeague.Checklist;
+
+/// <summary>The checklist as <c>GET /api/checklists/{year}/{villageId}</c> returns it (API v1).</summary>
+public sealed record ChecklistView(string VillageId, int Year, string Status, string TownId, int? Score, IReadOnlyList<StepView> Steps);
+
+public sealed record StepView(
+    string Key,
+    string Title,
+    string Help,
+    string Status,
+    string Due,
+    bool Overdue,
+    int ReturnedRounds,
+    bool Exemplary,
+    IReadOnlyList<FieldView> Fields,
+    EvidenceRuleView Evidence,
+    IReadOnlyList<SubmissionView> Submissions,
+    ReviewView? LastReview);
+
+public sealed record FieldView(string Name, string Label, string Type, bool Required, double? Min, double? Max, IReadOnlyList<string>? Options);
+
+public sealed record EvidenceRuleView(IReadOnlyList<string> Kinds, int Min, int Max, long MaxBytes);
+
+public sealed record SubmissionView(string Id, DateTimeOffset SubmittedAt, string By, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<EvidenceView> Evidence);
+
+public sealed record EvidenceView(string Id, string Kind, long Bytes, string Url, string? ThumbnailUrl);
+
+public sealed record ReviewView(string Decision, string Comment, string By, DateTimeOffset At, bool Exemplary);
+
+/// <summary>Evidence metadata kept with a submission; <see cref="Blob"/> is the app-made path, never the client's name.</summary>
+public sealed record EvidenceItem(string Id, string Kind, long Bytes, string Blob);

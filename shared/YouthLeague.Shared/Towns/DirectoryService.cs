@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Towns;
+
+public sealed record Town(string Id, string Name);
+
+public sealed record Secretary(string Name, string Username);
+
+public sealed record Village(string Id, string Name, string TownId, Secretary Secretary);
+
+/// <summary>Towns and villages. Small tables (hundreds of rows): each list is one partition query.</summary>
+public sealed class DirectoryService(StorageClients storage)
+{
+    private TableClient Table => storage.Table(TableNames.Directory);
+
+    public async Task<IReadOnlyList<Town>> TownsAsync(CancellationToken cancellationToken = default)
+    {
+        var towns = new List<Town>();
+        await foreach (var t in Table.QueryAsync<TownEntity>(e => e.PartitionKey == TownEntity.Partition, cancellationToken: cancellationToken))
+        {
+            towns.Add(new Town(t.RowKey, t.Name));
+        }
+
+        return towns;
+    }
+
+    public async Task<IReadOnlyList<Village>> VillagesAsync(string? townId = null, CancellationToken cancellationToken = default)
+    {
+        var filter = townId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {VillageEntity.Partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {VillageEntity.Partition} and TownId eq {townId}");
+        var villages = new List<Village>();
+        await foreach (var v in Table.QueryAsync<VillageEntity>(filter, cancellationToken: cancellationToken))
+        {
+            villages.Add(ToVillage(v));
+        }
+
+        return villages;
+    }
+
+    public async Task<Village?> FindVillageAsync(string villageId, CancellationToken cancellationToken = default)
+    {
+        if (!Ids.IsValid(villageId))
+        {
+            return null;
+        }
+
+        var v = await Table.GetEntityIfExistsAsync<VillageEntity>(VillageEntity.Partition, villageId, cancellationToken: cancellationToken);
+        return v.HasValue ? ToVillage(v.Value!) : null;
+    }
+
+    public async Task UpsertAsync(DemoSeed seed, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in seed.Towns.Chunk(100))
+        {
+            await Table.SubmitTransactionAsync(
+                chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TownEntity
+                {
+                    PartitionKey = TownEntity.Partition,
+                    RowKey = t.Id,
+                    Name = t.Name,
+                    ReviewerUsername = t.Reviewer.Username,
+                })),
+                cancellationToken);
+        }
+
+        foreach (var chunk in seed.Villages.Chunk(100))
+        {
+            await Table.SubmitTransactionAsync(
+                chunk.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new VillageEntity
+                {
+                    PartitionKey = VillageEntity.Partition,
+                    RowKey = v.Id,
+                    TownId = v.TownId,
+                    Name = v.Name,
+                    Sample = v.Sample,
+                    SecretaryName = v.Secretary.Name,
+                    SecretaryUsername = v.Secretary.Username,
+                    DispatchingUnit = v.Secretary.DispatchingUnit ?? "",
+                })),
+                cancellationToken);
+        }
+    }
+
+    private static Village ToVillage(VillageEntity v) =>
+        new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername));
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Workflow;
+
+/// <summary>
+/// Writes what the orchestration decided into the tables pages read. Every write is an upsert keyed
+/// by ids from the command, so a replayed activity leaves the same rows, once.
+/// </summary>
+public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions)
+{
+    private TableClient Checklists => storage.Table(TableNames.Checklists);
+
+    public async Task ApplyAsync(ChecklistChange change, CancellationToken cancellationToken = default)
+    {
+        var state = change.State;
+        var pk = Keys.Checklist(state.Year, state.VillageId);
+        var command = change.Command;
+        var batch = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpsertMerge, Header(state, change.TownId, version: null)),
+            new(TableTransactionActionType.UpsertReplace, new AuditEntity
+            {
+                PartitionKey = pk,
+                RowKey = Keys.Audit(command.Id),
+                Step = command.Step,
+                Kind = command.Kind.ToString().ToLowerInvariant(),
+                Actor = command.Actor,
+                At = command.At,
+                From = change.From.ToWire(),
+                To = change.To.ToWire(),
+                Outcome = change.Outcome.ToString().ToLowerInvariant(),
+                Reason = change.Reason,
+            }),
+        };
+        if (state.Steps.TryGetValue(command.Step, out var step))
+        {
+            batch.Add(new(TableTransactionActionType.UpsertReplace, StepRow(pk, command.Step, step)));
+        }
+
+        await Checklists.SubmitTransactionAsync(batch, cancellationToken);
+        await WriteTownProgressAsync(state, change.TownId, cancellationToken);
+    }
+
+    /// <summary>The quarter's snapshot, written once: a replay finds the row and leaves it as it was.</summary>
+    public async Task RecordQuarterAsync(QuarterlyReview review, CancellationToken cancellationToken = default)
+    {
+        var definition = definitions.For(review.State.Year);
+        var snapshot = new SnapshotEntity
+        {
+            PartitionKey = Keys.Town(review.State.Year, review.TownId),
+            RowKey = Keys.Snapshot(review.Quarter, review.State.VillageId),
+            VillageId = review.State.VillageId,
+            Quarter = review.Quarter,
+            AsOf = review.AsOf.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            StepsJson = JsonSerializer.Serialize(review.State.Steps.ToDictionary(s => s.Key, s => s.Value.Status.ToWire())),
+            Approved = review.State.Steps.Values.Count(s => s.Status == StepStatus.Approved),
+            Overdue = definition.Steps.Count(d => ChecklistRules.IsOverdue(StatusOf(review.State, d.Key), d.Due, review.AsOf)),
+        };
+        try
+        {
+            await storage.Table(TableNames.Snapshots).AddEntityAsync(snapshot, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Already recorded by an earlier attempt of this activity.
+        }
+
+        await WriteTownProgressAsync(review.State, review.TownId, cancellationToken);
+    }
+
+    public async Task<AssessmentResult> CloseAsync(YearClose close, CancellationToken cancellationToken = default)
+    {
+        var result = Assessment.Score(close.State, definitions.For(close.State.Year), close.Calendar);
+        var header = Header(close.State, close.TownId, version: null);
+        header.Score = result.Score;
+        header.Closed = true;
+        await Checklists.UpsertEntityAsync(header, TableUpdateMode.Merge, cancellationToken);
+        return result;
+    }
+
+    /// <summary>One row per village in its town's partition, so a town page is one query.
+    /// Overdue is not stored: it depends on the day the page is read.</summary>
+    private async Task WriteTownProgressAsync(ChecklistState state, string townId, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(Keys.Town(state.Year, townId), state.VillageId)
+        {
+            ["Approved"] = state.Steps.Values.Count(s => s.Status == StepStatus.Approved),
+            ["Submitted"] = state.Steps.Values.Count(s => s.Status == StepStatus.Submitted),
+        };
+        foreach (var (key, step) in state.Steps)
+        {
+            row[ColumnOf(key)] = step.Status.ToWire();
+        }
+
+        await storage.Table(TableNames.TownProgress).UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Table property names cannot contain '-'.</summary>
+    public static string ColumnOf(string step) => "S_" + step.Replace('-', '_');
+
+    private static StepStatus StatusOf(ChecklistState state, string step) =>
+        state.Steps.TryGetValue(step, out var s) ? s.Status : StepStatus.NotStarted;
+
+    private static ChecklistEntity Header(ChecklistState state, string townId, int? version)
+    {
+        var header = new ChecklistEntity
+        {
+            PartitionKey = Keys.Checklist(state.Year, state.VillageId),
+            RowKey = ChecklistEntity.Row,
+            Year = state.Year,
+            VillageId = state.VillageId,
+            TownId = townId,
+            Status = state.Status.ToWire(),
+        };
+        if (version is { } v)
+        {
+            header.Version = v;
+        }
+
+        return header;
+    }
+
+    private static StepEntity StepRow(string pk, string key, StepState s) => new()
+    {
+        PartitionKey = pk,
+        RowKey = Keys.Step(key),
+        Step = key,
+        Status = s.Status.ToWire(),
+        SubmissionIds = JsonSerializer.Serialize(s.Submissions),
+        ReturnedRounds = s.ReturnedRounds,
+        FirstSubmittedAt = s.FirstSubmittedAt,
+        ApprovedAt = s.ApprovedAt,
+        Exemplary = s.Exemplary,
+        LastReviewId = s.LastReviewId,
+    };
+}

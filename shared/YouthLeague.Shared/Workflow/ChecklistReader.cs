@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Workflow;
+
+/// <summary>Reads a village-year's checklist from its projection: one partition query, whatever its history.</summary>
+public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions definitions, TimeProvider clock)
+{
+    public async Task<ChecklistView?> ReadAsync(int year, string villageId, CancellationToken cancellationToken = default)
+    {
+        var definition = definitions.Find(year);
+        if (definition is null)
+        {
+            return null;
+        }
+
+        var pk = Keys.Checklist(year, villageId);
+        ChecklistEntity? header = null;
+        var steps = new Dictionary<string, StepEntity>();
+        var submissions = new Dictionary<string, SubmissionEntity>();
+        var reviews = new Dictionary<string, ReviewEntity>();
+        var table = storage.Table(TableNames.Checklists);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken))
+        {
+            var rk = row.RowKey;
+            if (rk == ChecklistEntity.Row)
+            {
+                header = Map<ChecklistEntity>(row);
+            }
+            else if (rk.StartsWith(StepEntity.Prefix, StringComparison.Ordinal))
+            {
+                var s = Map<StepEntity>(row);
+                steps[s.Step] = s;
+            }
+            else if (rk.StartsWith(SubmissionEntity.Prefix, StringComparison.Ordinal))
+            {
+                submissions[rk[SubmissionEntity.Prefix.Length..]] = Map<SubmissionEntity>(row);
+            }
+            else if (rk.StartsWith(ReviewEntity.Prefix, StringComparison.Ordinal))
+            {
+                reviews[rk[ReviewEntity.Prefix.Length..]] = Map<ReviewEntity>(row);
+            }
+        }
+
+        if (header is null)
+        {
+            return null;
+        }
+
+        var today = ChinaTime.Today(clock.GetUtcNow());
+        var views = definition.Steps.Select(d =>
+        {
+            steps.TryGetValue(d.Key, out var s);
+            var status = s is null ? StepStatus.NotStarted : StepStatusNames.Parse(s.Status);
+            var ids = s is null ? [] : JsonSerializer.Deserialize<List<string>>(s.SubmissionIds) ?? [];
+            var subs = ids.Where(submissions.ContainsKey).Select(id => SubmissionOf(year, villageId, id, submissions[id])).ToList();
+            ReviewView? last = s?.LastReviewId is { } rid && reviews.TryGetValue(rid, out var r)
+                ? new ReviewView(r.Decision, r.Comment, r.By, r.At, r.Exemplary)
+                : null;
+            return new StepView(
+                d.Key,
+                d.Title,
+                d.Help,
+                status.ToWire(),
+                d.Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ChecklistRules.IsOverdue(status, d.Due, today),
+                s?.ReturnedRounds ?? 0,
+                s?.Exemplary ?? false,
+                d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type.ToString().ToLowerInvariant(), f.Required, f.Min, f.Max, f.Options)).ToList(),
+                new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
+                subs,
+                last);
+        }).ToList();
+
+        return new ChecklistView(villageId, year, header.Status, header.TownId, header.Score, views);
+    }
+
+    /// <summary>The step's current status as last projected (notStarted when there is no row).</summary>
+    public async Task<StepStatus?> StepStatusAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
+    {
+        var table = storage.Table(TableNames.Checklists);
+        var header = await table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
+        if (!header.HasValue)
+        {
+            return null;
+        }
+
+        var row = await table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
+        return row.HasValue ? StepStatusNames.Parse(row.Value!.Status) : StepStatus.NotStarted;
+    }
+
+    private static SubmissionView SubmissionOf(int year, string villageId, string id, SubmissionEntity e)
+    {
+        var fields = JsonSerializer.Deserialize<Dictionary<string, string>>(e.FieldsJson) ?? [];
+        var evidence = (JsonSerializer.Deserialize<List<EvidenceItem>>(e.EvidenceJson, Json.Options) ?? [])
+            .Select(x => new EvidenceView(x.Id, x.Kind, x.Bytes, EvidenceUrls.Of(year, villageId, id, x.Id), null))
+            .ToList();
+        return new SubmissionView(id, e.SubmittedAt, e.By, fields, evidence);
+    }
+
+    private static T Map<T>(TableEntity row) where T : EntityBase, new()
+    {
+        // Typed read of an untyped row: the SDK's own converter would need a second query per type.
+        var entity = new T { PartitionKey = row.PartitionKey, RowKey = row.RowKey, Timestamp = row.Timestamp, ETag = row.ETag };
+        foreach (var p in typeof(T).GetProperties().Where(p => p.CanWrite && row.ContainsKey(p.Name)))
+        {
+            var value = row[p.Name];
+            var target = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            p.SetValue(entity, value is null || target.IsInstanceOfType(value) ? value : Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return entity;
+    }
+}
+
+public static class EvidenceUrls
+{
+    public static string Of(int year, string villageId, string submissionId, string evidenceId) =>
+        $"/api/evidence/{year}/{villageId}/{submissionId}/{evidenceId}";
+}
+
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,93 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Workflow;
+
+public enum StartOutcome { Started, AlreadyRunning, AlreadyClosed }
+
+/// <summary>
+/// Starts a village-year's checklist exactly once. A second start never resets it: the projection
+/// rows are added (not replaced) and the schedule call refuses to replace a running instance.
+/// </summary>
+public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions)
+{
+    public async Task<StartOutcome> StartAsync(
+        DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, CancellationToken cancellationToken = default)
+    {
+        var instanceId = WorkflowNames.InstanceId(year, villageId);
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        switch (existing?.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
+                return StartOutcome.AlreadyRunning;
+            case OrchestrationRuntimeStatus.Completed:
+                return StartOutcome.AlreadyClosed;
+        }
+
+        var definition = definitions.For(year);
+        var run = new ChecklistRun(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar);
+        await AddInitialRowsAsync(run, cancellationToken);
+
+        var options = new StartOrchestrationOptions(instanceId)
+            .WithDedupeStatuses(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Completed);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, run, options, cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Another starter may have won the race; the instance it started stands.
+            if (await IsRunningAsync(client, instanceId, cancellationToken))
+            {
+                return StartOutcome.AlreadyRunning;
+            }
+
+            throw;
+        }
+
+        return StartOutcome.Started;
+    }
+
+    private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending };
+    }
+
+    /// <summary>Header and step rows, added in one batch: if the header exists, nothing is touched.</summary>
+    private async Task AddInitialRowsAsync(ChecklistRun run, CancellationToken cancellationToken)
+    {
+        var pk = Keys.Checklist(run.State.Year, run.State.VillageId);
+        var batch = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, new ChecklistEntity
+            {
+                PartitionKey = pk,
+                RowKey = ChecklistEntity.Row,
+                Year = run.State.Year,
+                VillageId = run.State.VillageId,
+                TownId = run.TownId,
+                Status = run.State.Status.ToWire(),
+                Version = run.Version,
+            }),
+        };
+        batch.AddRange(run.State.Steps.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new StepEntity
+        {
+            PartitionKey = pk,
+            RowKey = Keys.Step(s.Key),
+            Step = s.Key,
+        })));
+        try
+        {
+            await storage.Table(TableNames.Checklists).SubmitTransactionAsync(batch, cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // Rows exist from an earlier start whose schedule call did not complete; keep them.
+        }
+    }
+}

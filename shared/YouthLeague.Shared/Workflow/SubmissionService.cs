@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Workflow;
+
+public sealed record SubmissionRequest(
+    int Year,
+    string VillageId,
+    string Step,
+    IReadOnlyDictionary<string, string?> Fields,
+    IReadOnlyList<IncomingFile> Files,
+    string? IdempotencyKey,
+    string Actor);
+
+/// <summary>What became of a submission: accepted (202), or a problem with its HTTP status.</summary>
+public sealed record SubmissionResult(string? SubmissionId, int Status, string? Title = null, ValidationErrors? Errors = null)
+{
+    public bool Accepted => SubmissionId is not null;
+}
+
+/// <summary>
+/// Hands a step in: validate, store the files, then the record, then tell the orchestration.
+/// Files first and the record last means a failure leaves no record without its files; files whose
+/// record never got written are deleted. A repeat (same Idempotency-Key) finds the record and re-sends
+/// the event, which the orchestration ignores if it already has it.
+/// </summary>
+public sealed class SubmissionService(
+    StorageClients storage,
+    ChecklistDefinitions definitions,
+    ChecklistReader reader,
+    TimeProvider clock,
+    ILogger<SubmissionService> log)
+{
+    public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, DurableTaskClient client, CancellationToken cancellationToken = default)
+    {
+        var definition = definitions.Find(request.Year);
+        var step = definition?.Find(request.Step);
+        if (definition is null || step is null)
+        {
+            return new SubmissionResult(null, 404, definition is null ? $"{request.Year} 年没有“六个一”清单" : $"没有名为 {request.Step} 的步骤");
+        }
+
+        var status = await reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        if (status is null)
+        {
+            return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
+        }
+
+        var id = SubmissionId(request);
+        var table = storage.Table(TableNames.Checklists);
+        var pk = Keys.Checklist(request.Year, request.VillageId);
+        var existing = await table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+        if (existing.HasValue)
+        {
+            await RaiseAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
+            return new SubmissionResult(id, 202);
+        }
+
+        if (!ChecklistRules.Allows(status.Value, CommandKind.Submit))
+        {
+            return new SubmissionResult(null, 409, ChecklistRules.RefusalReason(status.Value, CommandKind.Submit));
+        }
+
+        var (fields, evidence, errors) = SubmissionValidator.Validate(step, request.Fields, request.Files);
+        if (errors.Count > 0)
+        {
+            return new SubmissionResult(null, errors.Status, "提交的内容有误，请按提示修改", errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var items = new List<EvidenceItem>();
+        var container = storage.EvidenceContainer;
+        try
+        {
+            for (var i = 0; i < evidence.Count; i++)
+            {
+                var e = evidence[i];
+                var n = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var path = $"{request.Year}/{request.VillageId}/{request.Step}/{id}/{n}.{EvidenceKinds.Extension(e.Kind)}";
+                await using var content = e.File.Open();
+                await container.GetBlobClient(path).UploadAsync(
+                    content,
+                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = EvidenceKinds.ContentType(e.Kind) } },
+                    cancellationToken);
+                items.Add(new EvidenceItem(n, e.Kind, e.File.Length, path));
+            }
+
+            await table.AddEntityAsync(
+                new SubmissionEntity
+                {
+                    PartitionKey = pk,
+                    RowKey = Keys.Submission(id),
+                    Step = request.Step,
+                    FieldsJson = JsonSerializer.Serialize(fields),
+                    EvidenceJson = JsonSerializer.Serialize(items, Json.Options),
+                    SubmittedAt = now,
+                    By = request.Actor,
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The same key raced us and won: its record and files stand; ours were written to the same paths.
+            var winner = await table.GetEntityAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+            await RaiseAsync(client, request, id, winner.Value.SubmittedAt, cancellationToken);
+            return new SubmissionResult(id, 202);
+        }
+        catch
+        {
+            await DeleteQuietlyAsync(items.Select(i => i.Blob));
+            throw;
+        }
+
+        await RaiseAsync(client, request, id, now, cancellationToken);
+        log.LogInformation("Step {Step} submitted for {VillageId} {Year} as {SubmissionId}", request.Step, request.VillageId, request.Year, id);
+        return new SubmissionResult(id, 202);
+    }
+
+    private static Task RaiseAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        client.RaiseEventAsync(
+            WorkflowNames.InstanceId(request.Year, request.VillageId),
+            WorkflowNames.CommandEvent,
+            new ChecklistCommand(id, CommandKind.Submit, request.Step, request.Actor, at),
+            cancellationToken);
+
+    /// <summary>Same key, same village and step → same id; no key → a fresh one.</summary>
+    public static string SubmissionId(SubmissionRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.IdempotencyKey))
+        {
+            return Guid.NewGuid().ToString("N");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Year}|{request.VillageId}|{request.Step}|{request.IdempotencyKey}"));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+
+    private async Task DeleteQuietlyAsync(IEnumerable<string> blobs)
+    {
+        foreach (var blob in blobs)
+        {
+            try
+            {
+                await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob);
+            }
+            catch (RequestFailedException ex)
+            {
+                log.LogWarning(ex, "Could not delete orphan evidence blob after a failed submission");
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using YouthLeague.Checklist;
+using YouthLeague.Towns;
+using YouthLeague.Storage;
+using YouthLeague.Workflow;
+
+namespace YouthLeague;
+
+public static class YouthLeagueServices
+{
+    /// <summary>Everything the functions call, for both hosts. One call from each Program.cs.</summary>
+    public static IServiceCollection AddYouthLeague(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => StorageClients.FromConfiguration(config));
+        services.AddSingleton(_ => new ChecklistDefinitions(
+            config["YouthLeague:ChecklistFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "seeds", "checklists")));
+        services.AddSingleton<DirectoryService>();
+        services.AddSingleton<ChecklistReader>();
+        services.AddSingleton<ChecklistProjection>();
+        services.AddSingleton<ChecklistStarter>();
+        services.AddSingleton<SubmissionService>();
+        return services;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using YouthLeague.Checklist;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Tests.Workflow;
+
+/// <summary>The real orchestrator on the in-memory Durable Task host, with activities that record what they were asked.</summary>
+public sealed class InMemoryChecklist : IAsyncDisposable
+{
+    public ConcurrentQueue<ChecklistChange> Changes { get; } = new();
+
+    public ConcurrentQueue<QuarterlyReview> Reviews { get; } = new();
+
+    public ConcurrentQueue<YearClose> Closes { get; } = new();
+
+    public DurableTaskTestHost Host { get; private set; } = null!;
+
+    public DurableTaskClient Client => Host.Client;
+
+    public static async Task<InMemoryChecklist> StartAsync()
+    {
+        var c = new InMemoryChecklist();
+        c.Host = await DurableTaskTestHost.StartAsync(r =>
+        {
+            r.AddOrchestratorFunc<ChecklistRun, AssessmentResult?>(WorkflowNames.ChecklistOrchestrator, (ctx, run) => ChecklistOrchestration.RunAsync(ctx, run));
+            r.AddActivityFunc<ChecklistChange>(WorkflowNames.ProjectChecklist, (_, change) => c.Changes.Enqueue(change));
+            r.AddActivityFunc<QuarterlyReview>(WorkflowNames.RecordQuarterlyReview, (_, review) => c.Reviews.Enqueue(review));
+            r.AddActivityFunc<YearClose, AssessmentResult>(WorkflowNames.CloseYear, (_, close) =>
+            {
+                c.Closes.Enqueue(close);
+                return Assessment.Score(close.State, TestData.Definition, close.Calendar);
+            });
+        });
+        return c;
+    }
+
+    public async Task<string> StartYearAsync(string villageId, ChecklistCalendar calendar)
+    {
+        var run = new ChecklistRun(ChecklistState.New(calendar.Year, villageId, ChecklistDefinitionLoader.StepKeys), "town", calendar);
+        return await Client.ScheduleNewOrchestrationInstanceAsync(
+            WorkflowNames.ChecklistOrchestrator, run, new StartOrchestrationOptions(WorkflowNames.InstanceId(calendar.Year, villageId)));
+    }
+
+    public Task SendAsync(string instanceId, ChecklistCommand command) =>
+        Client.RaiseEventAsync(instanceId, WorkflowNames.CommandEvent, command);
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
