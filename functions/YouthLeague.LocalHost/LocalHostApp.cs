@@ -80,6 +80,10 @@ public static class LocalHostApp
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             // Local work should not wait out the default 30 s idle back-off.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // After a crash, messages the dead process had taken come back after this long (default 5 min).
+            // Our work items take well under a second, so half a minute is safe and recovery is quick.
+            ControlQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", TimeSpan.FromSeconds(30)),
+            WorkItemQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", TimeSpan.FromSeconds(30)),
         }));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());

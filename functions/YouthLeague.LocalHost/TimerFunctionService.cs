@@ -11,6 +11,8 @@ public sealed class TimerFunctionService(
     IReadOnlyList<LocalFunction> timers, IServiceProvider services, IConfiguration config, TimeProvider clock, ILogger<TimerFunctionService> log)
     : BackgroundService
 {
+    public IReadOnlyList<string> Names => timers.Select(t => t.Name).ToList();
+
     public static CrontabSchedule Schedule(LocalFunction function, IConfiguration config)
     {
         var raw = function.Metadata.Trigger.Schedule

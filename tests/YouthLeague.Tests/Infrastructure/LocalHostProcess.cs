@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace YouthLeague.Tests.Infrastructure;
+
+/// <summary>The local host as a separate process (the way ./run starts it), which a test can kill with SIGKILL and start again.</summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    private readonly string[] arguments;
+    private readonly StringBuilder output = new();
+    private Process? process;
+
+    public LocalHostProcess(string connectionString, string taskHub, IDictionary<string, string>? settings = null)
+    {
+        Port = FreePorts.Block(2);
+        var args = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["LocalHost:Port"] = Port.ToString(),
+            ["LocalHost:SidecarPort"] = (Port + 1).ToString(),
+            ["LocalHost:TaskHub"] = taskHub,
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>())
+        {
+            args[k] = v;
+        }
+
+        arguments = args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "YouthLeague.LocalHost.dll");
+
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < (timeout ?? TimeSpan.FromSeconds(90)))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The local host exited with {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var r = await Http.GetAsync("/api/health");
+                if (r.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The local host did not answer /api/health:\n" + Output);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    public async Task<HttpResponseMessage> SubmitAsync(int year, string villageId, string step, IDictionary<string, string> fields, byte[]? jpeg = null, string? idempotencyKey = null)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (k, v) in fields)
+        {
+            form.Add(new StringContent(v), k);
+        }
+
+        if (jpeg is not null)
+        {
+            var file = new ByteArrayContent(jpeg);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "evidence", "photo.jpg");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{year}/{villageId}/steps/{step}/submissions") { Content = form };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        Http.Dispose();
+    }
+}
