@@ -20,48 +20,74 @@ public static class ChecklistOrchestration
         var log = context.CreateReplaySafeLogger(nameof(ChecklistOrchestration));
         var state = run.State;
         var handled = 0;
+        var quarterEnd = run.Calendar.QuarterEnd(run.Quarter);
+        foreach (var carried in run.Carried ?? [])
+        {
+            state = await HandleAsync(context, run, state, carried, log);
+        }
 
+        // One waiter at a time, never cancelled: a cancelled waiter could still swallow an event. While no waiter
+        // is pending (during an activity), new events stay buffered, and continue-as-new carries them over.
+        var command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
         while (true)
         {
-            var quarterEnd = run.Calendar.QuarterEnd(run.Quarter);
             using var cts = new CancellationTokenSource();
             var timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
-            var command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent, cts.Token);
             var winner = await Task.WhenAny(command, timer);
-
             if (winner == command)
             {
                 cts.Cancel();
                 state = await HandleAsync(context, run, state, command.Result, log);
                 if (++handled >= MaxCommandsPerGeneration)
                 {
-                    context.ContinueAsNew(run with { State = state, Generation = run.Generation + 1 }, preserveUnprocessedEvents: true);
+                    ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
                     return null;
                 }
 
+                command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
                 continue;
             }
 
-            // The quarter is over. A command that arrived in the same moment is still handled first;
-            // otherwise the pending wait is cancelled and a later event stays buffered for the next generation.
-            cts.Cancel();
+            // The quarter is over. Record its review; a command that reached the waiter meanwhile is handled
+            // before the hand-over, later ones are carried into the next generation.
+            await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)));
+            log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
             if (command.IsCompletedSuccessfully)
             {
                 state = await HandleAsync(context, run, state, command.Result, log);
             }
-
-            var asOf = run.Calendar.DateOf(quarterEnd).AddDays(-1);
-            await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, asOf));
-            log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
 
             if (run.Quarter >= 4)
             {
                 return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar));
             }
 
-            context.ContinueAsNew(run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 }, preserveUnprocessedEvents: true);
+            ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
             return null;
         }
+    }
+
+    /// <summary>
+    /// Hands over to the next generation. Events that arrived while no waiter was pending sit in the worker's
+    /// buffer; the gRPC sidecar of the local host does not carry them over (durabletask-dotnet #387 class of
+    /// bug), so they are drained here and travel in the input instead. preserveUnprocessedEvents stays on
+    /// for anything that arrives after this episode.
+    /// </summary>
+    private static void ContinueAsNew(TaskOrchestrationContext context, ChecklistRun next)
+    {
+        var carried = new List<ChecklistCommand>();
+        while (true)
+        {
+            var buffered = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
+            if (!buffered.IsCompletedSuccessfully)
+            {
+                break;
+            }
+
+            carried.Add(buffered.Result);
+        }
+
+        context.ContinueAsNew(next with { Carried = carried }, preserveUnprocessedEvents: true);
     }
 
     private static async Task<ChecklistState> HandleAsync(

@@ -5,6 +5,7 @@ namespace YouthLeague.Workflow;
 /// <summary>
 /// The orchestration input, carried across continue-as-new. <see cref="Version"/> is fixed when the
 /// instance starts and kept for its whole year (see docs/workflow.md, "Versioning").
+/// <see cref="Carried"/> holds commands that arrived during a hand-over; the next generation applies them first.
 /// </summary>
 public sealed record ChecklistRun(
     ChecklistState State,
@@ -12,7 +13,8 @@ public sealed record ChecklistRun(
     ChecklistCalendar Calendar,
     int Quarter = 1,
     int Version = ChecklistRun.CurrentVersion,
-    int Generation = 0)
+    int Generation = 0,
+    IReadOnlyList<ChecklistCommand>? Carried = null)
 {
     public const int CurrentVersion = 1;
 }

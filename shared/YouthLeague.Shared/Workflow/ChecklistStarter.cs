@@ -19,18 +19,18 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, CancellationToken cancellationToken = default)
     {
         var instanceId = WorkflowNames.InstanceId(year, villageId);
+        var definition = definitions.For(year);
+        var run = new ChecklistRun(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar);
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         switch (existing?.RuntimeStatus)
         {
             case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
+                // Heals a start that scheduled the instance but died before writing its rows.
+                await AddInitialRowsAsync(run, cancellationToken);
                 return StartOutcome.AlreadyRunning;
             case OrchestrationRuntimeStatus.Completed:
                 return StartOutcome.AlreadyClosed;
         }
-
-        var definition = definitions.For(year);
-        var run = new ChecklistRun(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar);
-        await AddInitialRowsAsync(run, cancellationToken);
 
         var options = new StartOrchestrationOptions(instanceId)
             .WithDedupeStatuses(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Completed);
@@ -49,6 +49,8 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
             throw;
         }
 
+        // Rows after the instance: a submission finds the rows only once its event has somewhere to go.
+        await AddInitialRowsAsync(run, cancellationToken);
         return StartOutcome.Started;
     }
 

@@ -53,6 +53,15 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
         }
 
+        // The orchestration must exist before anything is stored: an event raised at a missing instance is dropped.
+        var instance = await client.GetInstanceAsync(WorkflowNames.InstanceId(request.Year, request.VillageId), getInputsAndOutputs: false, cancellationToken);
+        if (instance?.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+        {
+            return instance?.RuntimeStatus == OrchestrationRuntimeStatus.Completed
+                ? new SubmissionResult(null, 409, "本年度清单已经结束，不能再提交")
+                : new SubmissionResult(null, 503, "该村的清单暂时不可用，请稍后再试");
+        }
+
         var id = SubmissionId(request);
         var table = storage.Table(TableNames.Checklists);
         var pk = Keys.Checklist(request.Year, request.VillageId);

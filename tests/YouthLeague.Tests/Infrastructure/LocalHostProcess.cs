@@ -73,7 +73,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             try
             {
                 using var r = await Http.GetAsync("/api/health");
-                if (r.IsSuccessStatusCode)
+                if (r.IsSuccessStatusCode && Output.Contains("local host ready", StringComparison.Ordinal))
                 {
                     return;
                 }

@@ -85,7 +85,17 @@ public sealed class DurabilityTests(Azurite azurite)
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         }
 
-        var before = await WaitForStatusAsync(host.Http, village, "forum", "submitted");
+        JsonElement before;
+        try
+        {
+            before = await WaitForStatusAsync(host.Http, village, "forum", "submitted");
+        }
+        catch
+        {
+            File.WriteAllText(Path.Combine(Path.GetTempPath(), "yl-durability-host.log"), host.Output);
+            throw;
+        }
+
         var submissionId = before.GetProperty("submissions")[0].GetProperty("id").GetString();
 
         host.Kill();

@@ -18,6 +18,9 @@ public sealed class InMemoryChecklist : IAsyncDisposable
 
     public DurableTaskTestHost Host { get; private set; } = null!;
 
+    /// <summary>Runs inside the quarterly-review activity, before it returns: a test can act "during the hand-over".</summary>
+    public Func<QuarterlyReview, Task>? DuringReview { get; set; }
+
     public DurableTaskClient Client => Host.Client;
 
     public static async Task<InMemoryChecklist> StartAsync()
@@ -27,7 +30,14 @@ public sealed class InMemoryChecklist : IAsyncDisposable
         {
             r.AddOrchestratorFunc<ChecklistRun, AssessmentResult?>(WorkflowNames.ChecklistOrchestrator, (ctx, run) => ChecklistOrchestration.RunAsync(ctx, run));
             r.AddActivityFunc<ChecklistChange>(WorkflowNames.ProjectChecklist, (_, change) => c.Changes.Enqueue(change));
-            r.AddActivityFunc<QuarterlyReview>(WorkflowNames.RecordQuarterlyReview, (_, review) => c.Reviews.Enqueue(review));
+            r.AddActivityFunc<QuarterlyReview>(WorkflowNames.RecordQuarterlyReview, async (_, review) =>
+            {
+                c.Reviews.Enqueue(review);
+                if (c.DuringReview is { } hook)
+                {
+                    await hook(review);
+                }
+            });
             r.AddActivityFunc<YearClose, AssessmentResult>(WorkflowNames.CloseYear, (_, close) =>
             {
                 c.Closes.Enqueue(close);
