@@ -26,6 +26,15 @@ public static class Program
         }
 
         Console.WriteLine($"YouthLeague local host ready on http://localhost:{LocalHostApp.Read(config).Port}");
+        if (config.GetValue("LocalHost:SimulateYear", false))
+        {
+            var year = config.GetValue<int?>("YouthLeague:SimulationYear") ?? YouthLeague.Checklist.ChinaTime.Year(app.Services.GetRequiredService<TimeProvider>().GetUtcNow()) - 1;
+            var quarter = config.GetValue("YouthLeague:SimulationQuarter", TimeSpan.FromSeconds(20));
+            var sim = await app.Services.GetRequiredService<YouthLeague.Workflow.YearSimulator>()
+                .RunAsync(year, quarter, Console.WriteLine, app.Lifetime.ApplicationStopping);
+            Console.WriteLine($"模拟完成：{sim.Year} 年 {sim.Villages} 个村，提交 {sim.Submissions} 次，审核 {sim.Reviews} 次，{sim.Completed} 个村完成年度考核，季度快照 {sim.Snapshots} 条。");
+        }
+
         await app.WaitForShutdownAsync();
         return 0;
     }

@@ -21,6 +21,9 @@ public static class YouthLeagueServices
         services.AddSingleton<ChecklistProjection>();
         services.AddSingleton<ChecklistStarter>();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<ReviewService>();
+        services.AddSingleton<YearSimulator>();
+        services.AddSingleton<Notifications.Outbox>();
         return services;
     }
 }

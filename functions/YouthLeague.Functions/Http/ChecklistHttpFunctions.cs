@@ -9,7 +9,7 @@ using YouthLeague.Workflow;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, StorageClients storage)
+public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, ReviewService reviews, StorageClients storage)
 {
     [Function("GetChecklist")]
     public async Task<IActionResult> Get(
@@ -52,6 +52,38 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         return result.Accepted
             ? new ObjectResult(new { submissionId = result.SubmissionId, status = "submitted" }) { StatusCode = 202 }
             : Problems.Create(result.Status, result.Title!, result.Errors);
+    }
+
+    [Function("ReviewStep")]
+    public async Task<IActionResult> Review(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/checklists/{year}/{villageId}/steps/{step}/reviews")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string year,
+        string villageId,
+        string step)
+    {
+        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        {
+            return Problems.NotFound("找不到该清单");
+        }
+
+        var body = await JsonBodies.ReadAsync<ReviewBody>(req);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var result = await reviews.ReviewAsync(
+            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: "anonymous", req.Headers["Idempotency-Key"].ToString()),
+            client,
+            req.HttpContext.RequestAborted);
+        if (!result.Accepted)
+        {
+            return Problems.Create(result.Status, result.Title!, result.Errors);
+        }
+
+        var view = await reader.ReadAsync(y, villageId, req.HttpContext.RequestAborted);
+        return new OkObjectResult(view!.Steps.Single(s => s.Key == step));
     }
 
     [Function("GetEvidence")]

@@ -23,7 +23,10 @@ public static class DemoSeeder
 
         var clock = services.GetRequiredService<TimeProvider>();
         var year = config.GetValue<int?>("YouthLeague:DemoYear") ?? ChinaTime.Year(clock.GetUtcNow());
-        var calendar = ChecklistCalendar.Real(year);
+        // A quarter length (e.g. 00:00:20) compresses the year, for demos and tests; unset means the real calendar.
+        var calendar = config.GetValue<TimeSpan?>("YouthLeague:QuarterLength") is { } quarter
+            ? ChecklistCalendar.Compressed(year, clock.GetUtcNow().AddSeconds(2), quarter)
+            : ChecklistCalendar.Real(year);
         var starter = services.GetRequiredService<ChecklistStarter>();
         var client = services.GetRequiredService<DurableTaskClient>();
         int started = 0, running = 0;

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using YouthLeague.Checklist;
+using YouthLeague.Notifications;
 using YouthLeague.Storage;
+using YouthLeague.Towns;
 
 namespace YouthLeague.Workflow;
 
@@ -10,7 +12,7 @@ namespace YouthLeague.Workflow;
 /// Writes what the orchestration decided into the tables pages read. Every write is an upsert keyed
 /// by ids from the command, so a replayed activity leaves the same rows, once.
 /// </summary>
-public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions)
+public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions, DirectoryService directory, Outbox outbox)
 {
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
@@ -70,6 +72,13 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         }
 
         await WriteTownProgressAsync(review.State, review.TownId, cancellationToken);
+
+        // Reminders for the village's current secretary (looked up now: a rotation mid-year reaches the new one).
+        var village = await directory.FindVillageAsync(review.State.VillageId, cancellationToken);
+        if (village is not null)
+        {
+            await outbox.QueueAsync(QuarterlyReminders.For(definition, review.State, review.Quarter, review.AsOf, village.Secretary.Username), cancellationToken);
+        }
     }
 
     public async Task<AssessmentResult> CloseAsync(YearClose close, CancellationToken cancellationToken = default)

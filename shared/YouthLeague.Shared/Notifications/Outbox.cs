@@ -1,0 +1,81 @@
+using Azure;
+using Azure.Data.Tables;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Notifications;
+
+/// <summary>Row of the Outbox table: PartitionKey = recipient (a username), RowKey = "{period}|{reason}".</summary>
+public sealed class NotificationEntity : EntityBase
+{
+    public string VillageId { get; set; } = "";
+
+    public string Step { get; set; } = "";
+
+    public string Reason { get; set; } = "";
+
+    public string Period { get; set; } = "";
+
+    public string Text { get; set; } = "";
+
+    public string Link { get; set; } = "";
+
+    public string Status { get; set; } = "queued";
+
+    public DateTimeOffset QueuedAt { get; set; }
+}
+
+public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link);
+
+/// <summary>
+/// Notifications waiting to be delivered, one per (recipient, reason, period): queuing the same reminder
+/// again (a replayed activity, a timer that fired twice, two hosts) adds nothing.
+/// </summary>
+public sealed class Outbox(StorageClients storage, TimeProvider clock)
+{
+    public static string RowKey(string period, string reason) => $"{period}|{reason}";
+
+    /// <summary>Queues each reminder once; returns how many were new.</summary>
+    public async Task<int> QueueAsync(IEnumerable<Reminder> reminders, CancellationToken cancellationToken = default)
+    {
+        var table = storage.Table(TableNames.Outbox);
+        var added = 0;
+        foreach (var r in reminders)
+        {
+            try
+            {
+                await table.AddEntityAsync(
+                    new NotificationEntity
+                    {
+                        PartitionKey = r.Recipient,
+                        RowKey = RowKey(r.Period, r.Reason),
+                        VillageId = r.VillageId,
+                        Step = r.Step,
+                        Reason = r.Reason,
+                        Period = r.Period,
+                        Text = r.Text,
+                        Link = r.Link,
+                        QueuedAt = clock.GetUtcNow(),
+                    },
+                    cancellationToken);
+                added++;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Already queued for this recipient, reason and period.
+            }
+        }
+
+        return added;
+    }
+
+    public async Task<IReadOnlyList<NotificationEntity>> ForAsync(string recipient, CancellationToken cancellationToken = default)
+    {
+        var list = new List<NotificationEntity>();
+        await foreach (var n in storage.Table(TableNames.Outbox).QueryAsync<NotificationEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {recipient}"), cancellationToken: cancellationToken))
+        {
+            list.Add(n);
+        }
+
+        return list;
+    }
+}

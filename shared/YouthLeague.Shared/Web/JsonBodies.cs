@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace YouthLeague.Web;
+
+public sealed record JsonBody<T>(T? Value, ObjectResult? Problem);
+
+public sealed record ReviewBody(string? Decision, string? Comment, bool? Exemplary);
+
+/// <summary>Reads a JSON request body; malformed or oversized JSON is a 400 a person can read.</summary>
+public static class JsonBodies
+{
+    public const long MaxBytes = 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest req)
+        where T : class
+    {
+        if (req.ContentType is null || !req.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(null, Problems.Create(415, "请以 application/json 提交"));
+        }
+
+        if (req.ContentLength > MaxBytes)
+        {
+            return new(null, Problems.Create(413, "提交的内容过大"));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(req.Body, Options, req.HttpContext.RequestAborted);
+            return value is null ? new(null, Problems.BadRequest("请求内容为空")) : new(value, null);
+        }
+        catch (JsonException)
+        {
+            return new(null, Problems.BadRequest("JSON 格式不正确"));
+        }
+    }
+}

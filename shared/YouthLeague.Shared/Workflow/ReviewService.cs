@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Workflow;
+
+public sealed record ReviewRequest(int Year, string VillageId, string Step, string Decision, string? Comment, bool Exemplary, string Actor, string? IdempotencyKey);
+
+public sealed record ReviewResult(string? ReviewId, int Status, string? Title = null, ValidationErrors? Errors = null)
+{
+    public bool Accepted => ReviewId is not null;
+}
+
+/// <summary>
+/// A town reviewer's decision on a submitted step: the review (with its comment) is stored, then the
+/// orchestration hears its id. A return needs a comment; an outstanding-case mark only goes with approval.
+/// </summary>
+public sealed class ReviewService(StorageClients storage, ChecklistDefinitions definitions, ChecklistReader reader, TimeProvider clock, ILogger<ReviewService> log)
+{
+    public const int MaxCommentLength = 500;
+
+    public async Task<ReviewResult> ReviewAsync(ReviewRequest request, DurableTaskClient client, CancellationToken cancellationToken = default)
+    {
+        if (definitions.Find(request.Year)?.Find(request.Step) is null)
+        {
+            return new ReviewResult(null, 404, $"没有名为 {request.Step} 的步骤");
+        }
+
+        var errors = new ValidationErrors();
+        var kind = request.Decision switch
+        {
+            "approve" => CommandKind.Approve,
+            "return" => CommandKind.Return,
+            _ => (CommandKind?)null,
+        };
+        if (kind is null)
+        {
+            errors.Add("decision", "审核结果只能是“通过”(approve)或“退回”(return)");
+        }
+
+        var comment = request.Comment?.Trim() ?? "";
+        if (kind == CommandKind.Return && comment.Length == 0)
+        {
+            errors.Add("comment", "退回时请写明需要修改的地方");
+        }
+
+        if (comment.Length > MaxCommentLength)
+        {
+            errors.Add("comment", $"意见最多 {MaxCommentLength} 个字");
+        }
+
+        if (request.Exemplary && kind == CommandKind.Return)
+        {
+            errors.Add("exemplary", "退回的材料不能推荐为优秀典型");
+        }
+
+        if (errors.Count > 0)
+        {
+            errors.Status = 422;
+            return new ReviewResult(null, 422, "审核内容有误", errors);
+        }
+
+        var status = await reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        if (status is null)
+        {
+            return new ReviewResult(null, 404, "找不到该村这一年度的清单");
+        }
+
+        var id = ReviewId(request);
+        var table = storage.Table(TableNames.Checklists);
+        var pk = Keys.Checklist(request.Year, request.VillageId);
+        var existing = await table.GetEntityIfExistsAsync<ReviewEntity>(pk, Keys.Review(id), cancellationToken: cancellationToken);
+        if (!existing.HasValue && !ChecklistRules.Allows(status.Value, kind!.Value))
+        {
+            return new ReviewResult(null, 409, ChecklistRules.RefusalReason(status.Value, kind.Value));
+        }
+
+        var at = existing.HasValue ? existing.Value!.At : clock.GetUtcNow();
+        if (!existing.HasValue)
+        {
+            try
+            {
+                await table.AddEntityAsync(
+                    new ReviewEntity { PartitionKey = pk, RowKey = Keys.Review(id), Step = request.Step, Decision = request.Decision, Comment = comment, Exemplary = request.Exemplary, By = request.Actor, At = at },
+                    cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // The same review raced us; its row stands.
+            }
+        }
+
+        await client.RaiseEventAsync(
+            WorkflowNames.InstanceId(request.Year, request.VillageId),
+            WorkflowNames.CommandEvent,
+            new ChecklistCommand(id, kind!.Value, request.Step, request.Actor, at, request.Exemplary),
+            cancellationToken);
+        log.LogInformation("Step {Step} of {VillageId} {Year} reviewed: {Decision}", request.Step, request.VillageId, request.Year, request.Decision);
+        return new ReviewResult(id, 200);
+    }
+
+    private static string ReviewId(ReviewRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.IdempotencyKey))
+        {
+            return "r" + Guid.NewGuid().ToString("N")[..31];
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"review|{request.Year}|{request.VillageId}|{request.Step}|{request.IdempotencyKey}"));
+        return "r" + Convert.ToHexStringLower(hash.AsSpan(0, 15));
+    }
+}
