@@ -271,13 +271,12 @@ public class AssessmentTests
     [Fact]
     public void Score_CompressedCalendar_OnTimeJudgedByCompressedDate()
     {
-        // A compressed year of 365 real days starting at Origin: day n of 2026 is Origin + n days.
+        // Forum is due 2026-06-30, the last day of Q2: the end of the second compressed quarter.
         var origin = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromHours(365 * 6));
-        var forumDue = Definition.Find("forum")!.Due; // 2026-06-30, day 180 of the year
-        var dayOfDue = forumDue.DayNumber - new DateOnly(2026, 1, 1).DayNumber;
-        var onTime = Approved(NewState(), "forum", origin + TimeSpan.FromDays(dayOfDue + 0.5));
-        var late = Approved(NewState(), "forum", origin + TimeSpan.FromDays(dayOfDue + 1.5));
+        var quarter = TimeSpan.FromHours(10);
+        var calendar = ChecklistCalendar.Compressed(2026, origin, quarter);
+        var onTime = Approved(NewState(), "forum", origin + (2 * quarter) - TimeSpan.FromMinutes(1));
+        var late = Approved(NewState(), "forum", origin + (2 * quarter) + TimeSpan.FromMinutes(10));
 
         Assert.Equal(16, Assessment.Score(onTime, Definition, calendar).Score);
         Assert.Equal(12, Assessment.Score(late, Definition, calendar).Score);

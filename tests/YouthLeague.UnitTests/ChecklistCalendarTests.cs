@@ -113,17 +113,18 @@ public class ChecklistCalendarTests
     }
 
     [Theory]
-    [InlineData(0.5, "2026-01-01")]
-    [InlineData(31.5, "2026-02-01")]
-    [InlineData(58.5, "2026-02-28")]
-    [InlineData(59.5, "2026-03-01")]
-    [InlineData(200.5, "2026-07-20")]
-    [InlineData(364.5, "2026-12-31")]
-    public void DateOf_CompressedCalendar_MapsYearLinearly(double days, string date)
+    [InlineData(0.0, "2026-01-01")]
+    [InlineData(0.5, "2026-02-15")] // Q1 has 90 days: halfway is day 45
+    [InlineData(1.0, "2026-04-01")] // a compressed quarter ends where the real one does
+    [InlineData(1.5, "2026-05-16")] // Q2 has 91 days
+    [InlineData(2.0, "2026-07-01")]
+    [InlineData(3.0, "2026-10-01")]
+    [InlineData(3.9999, "2026-12-31")]
+    public void DateOf_CompressedCalendar_MapsEachQuarterOntoItsRealQuarter(double quarters, string date)
     {
-        var calendar = ChecklistCalendar.Compressed(2026, Origin, YearOfDays);
+        var calendar = ChecklistCalendar.Compressed(2026, Origin, YearOfDays / 4);
 
-        Assert.Equal(DateOnly.Parse(date, CultureInfo.InvariantCulture), calendar.DateOf(Origin + TimeSpan.FromDays(days)));
+        Assert.Equal(DateOnly.Parse(date, CultureInfo.InvariantCulture), calendar.DateOf(Origin + (quarters * (YearOfDays / 4))));
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public class ChecklistCalendarTests
         Assert.Equal(new DateOnly(2026, 1, 1), calendar.DateOf(At("2030-08-08T08:08:08Z")));
     }
 
-    [Theory(DisplayName = "BUG: ChecklistCalendar.DateOf (ChecklistCalendar.cs:31-43) maps the compressed year linearly over 365 days while compressed quarters are equal (QuarterEnd = Origin + q*QuarterLength), so the two disagree at quarter ends: DateOf(QuarterEnd(1)) is 2026-04-02 (real calendar: 2026-04-01) and instants still in compressed Q1 already map to 2026-04-01, i.e. after a 03-31 due date. The orchestration's quarterly review date (DateOf(quarterEnd)-1) and on-time scoring therefore differ between compressed and real calendars.")]
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]

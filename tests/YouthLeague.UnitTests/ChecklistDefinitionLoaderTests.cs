@@ -444,14 +444,22 @@ public class ChecklistDefinitionLoaderTests
         Assert.Equal(["step 'forum': due date 0001-01-01 is not in year 2026"], ex.Errors);
     }
 
-    [Fact(DisplayName = "BUG: ChecklistDefinitionLoader.Validate (ChecklistDefinition.cs:86-100) dereferences each step without a null check, so a definition whose steps array holds null (\"steps\": [..., null]) throws NullReferenceException instead of a ChecklistDefinitionException naming the file and the problem. The same happens for a null entry in a step's \"fields\" array (line 110).")]
-    public void Parse_NullStepEntry_ReportedAsDefinitionError()
+    [Theory]
+    [InlineData("steps")]
+    [InlineData("fields")]
+    public void Parse_NullArrayEntry_ReportedAsDefinitionError(string where)
     {
-        var json = Json(extraSteps: "null");
+        var json = where == "steps"
+            ? Json(extraSteps: "null")
+            : Json("""
+                { "key": "forum", "title": "座谈", "help": "", "due": "2026-06-30", "fields": [ null ],
+                  "evidence": { "kinds": ["jpeg"], "min": 0, "max": 1, "maxBytes": 1024 } }
+                """);
 
         var ex = Assert.Throws<ChecklistDefinitionException>(() => ChecklistDefinitionLoader.Parse(json, "nulls.json"));
 
         Assert.NotEmpty(ex.Errors);
+        Assert.Contains("nulls.json", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -474,13 +482,13 @@ public class ChecklistDefinitionLoaderTests
     }
 
     [Fact]
-    public void StepKeys_AreTheSixItemsInOrder()
+    public void StepKeys_Loader_AreTheSixItemsInOrder()
     {
         Assert.Equal(["ledger", "forum", "volunteering", "league-day", "practical-matter", "plan"], ChecklistDefinitionLoader.StepKeys);
     }
 
     [Fact]
-    public void EvidenceKinds_EachHasDescriptionContentTypeAndExtension()
+    public void EvidenceKinds_EveryKnownKind_HasDescriptionContentTypeAndExtension()
     {
         Assert.Equal(7, ChecklistDefinitionLoader.EvidenceKinds.Count);
         foreach (var kind in ChecklistDefinitionLoader.EvidenceKinds)

@@ -342,7 +342,7 @@ public class ChecklistRulesTests
         Assert.Equal(["s1"], result.State.SeenCommandIds);
     }
 
-    [Fact(DisplayName = "BUG: ChecklistRules.Apply checks the step before SeenCommandIds (ChecklistRules.cs:36-44), so a repeat of a command rejected for an unknown step is Rejected again and its id appended to SeenCommandIds a second time, instead of being recognised as a Duplicate with the state unchanged.")]
+    [Fact]
     public void Apply_RepeatOfUnknownStepCommand_IsDuplicateAndStateUnchanged()
     {
         var first = ChecklistRules.Apply(NewState(), Submit("s1", step: "party"));

@@ -98,6 +98,27 @@ public class EvidenceKindsTests
     }
 
     [Fact]
+    public void Detect_CorruptedOfficeFiles_NeverThrows()
+    {
+        // An upload is untrusted: a damaged zip must be refused (null), never crash the request.
+        foreach (var (original, kind) in new[] { (Files.Docx, "docx"), (Files.Xlsx, "xlsx") })
+        {
+            for (var i = 4; i < original.Length; i++)
+            {
+                foreach (var value in new byte[] { 0x00, 0xFF, (byte)(original[i] ^ 0x01) })
+                {
+                    var damaged = (byte[])original.Clone();
+                    damaged[i] = value;
+
+                    var detected = Files.Detect(damaged);
+
+                    Assert.True(detected is null || detected == kind, $"{kind} byte {i} = {value:X2}: {detected}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Detect_SignatureAfterOffset_IsNull()
     {
         // Magic numbers count only at the start of the file.
@@ -106,7 +127,7 @@ public class EvidenceKindsTests
     }
 
     [Fact]
-    public void Detect_OnlyReadsTheHeadOfNonZipFiles()
+    public void Detect_LargeJpeg_ReadsOnlyTheHead()
     {
         var big = new byte[1024 * 1024];
         Files.Jpeg.CopyTo(big, 0);

@@ -307,7 +307,7 @@ public class SubmissionValidatorTests
         Assert.Equal("会议室", fields["place"]);
     }
 
-    [Fact(DisplayName = "BUG: SubmissionValidator.CheckValue (SubmissionValidator.cs:103) only looks for '\\n' when a text field must be one line; a lone carriage return (\"会议室\\r二楼\", allowed by the control-character check) is accepted, so a single-line field can still hold a line break.")]
+    [Fact]
     public void Validate_TextWithLoneCarriageReturn_MustBeOneLine()
     {
         var (_, _, errors) = Validate(Forum, ForumInput("place", "会议室\r二楼"), Files.Jpeg);
@@ -443,7 +443,7 @@ public class SubmissionValidatorTests
         Assert.Single(evidence);
     }
 
-    [Fact(DisplayName = "BUG: SubmissionValidator (SubmissionValidator.cs:79) prints the limit as MaxBytes / 1024 / 1024 with integer division, so a rule below 1 MB (the loader allows 1 byte..50 MB) tells the user \"每个文件不超过 0 MB\", and e.g. 1.5 MB is shown as 1 MB.")]
+    [Fact]
     public void Validate_OversizedFileUnderOneMegabyteRule_MessageShowsRealLimit()
     {
         var rule = new EvidenceRule(["jpeg"], 0, 1, 512 * 1024);

@@ -35,11 +35,22 @@ public sealed record ChecklistCalendar(int Year, DateTimeOffset? Origin = null, 
             return ChinaTime.Today(instant);
         }
 
-        var yearStart = new DateOnly(Year, 1, 1);
-        var days = new DateOnly(Year + 1, 1, 1).DayNumber - yearStart.DayNumber;
-        var fraction = (instant - Origin!.Value) / (QuarterLength!.Value * 4);
-        var day = (int)Math.Floor(fraction * days);
-        return yearStart.AddDays(Math.Clamp(day, -1, days));
+        // Quarter by quarter, so that a compressed quarter's end is the real quarter's end (Q1 ends on 04-01).
+        var quarters = (instant - Origin!.Value) / QuarterLength!.Value;
+        if (quarters < 0)
+        {
+            return new DateOnly(Year, 1, 1).AddDays(-1);
+        }
+
+        if (quarters >= 4)
+        {
+            return new DateOnly(Year + 1, 1, 1);
+        }
+
+        var q = (int)Math.Floor(quarters);
+        var start = new DateOnly(Year, 1, 1).AddMonths(q * 3);
+        var days = start.AddMonths(3).DayNumber - start.DayNumber;
+        return start.AddDays((int)Math.Floor((quarters - q) * days));
     }
 
     /// <summary>The quarter (1..4) an instant falls in; 5 once the year is over.</summary>

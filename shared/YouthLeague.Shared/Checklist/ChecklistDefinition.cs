@@ -82,6 +82,12 @@ public static class ChecklistDefinitionLoader
             errors.Add($"year {d.Year} is out of range");
         }
 
+        if (d.Steps?.Any(s => s is null) == true || d.Steps?.Any(s => s.Fields?.Any(f => f is null) == true) == true)
+        {
+            errors.Add("a step or field entry is null");
+            return errors;
+        }
+
         var steps = d.Steps ?? [];
         var keys = steps.Select(s => s.Key).ToList();
         foreach (var missing in StepKeys.Except(keys))

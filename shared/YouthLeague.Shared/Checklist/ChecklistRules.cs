@@ -33,14 +33,16 @@ public static class ChecklistRules
 
     public static ApplyResult Apply(ChecklistState state, ChecklistCommand command)
     {
-        if (!state.Steps.TryGetValue(command.Step, out var step))
-        {
-            return new ApplyResult(Outcome.Rejected, Remember(state, command.Id), StepStatus.NotStarted, StepStatus.NotStarted, $"未知的步骤 {command.Step}");
-        }
-
+        state.Steps.TryGetValue(command.Step, out var step);
         if (state.SeenCommandIds.Contains(command.Id))
         {
-            return new ApplyResult(Outcome.Duplicate, state, step.Status, step.Status);
+            var status = step?.Status ?? StepStatus.NotStarted;
+            return new ApplyResult(Outcome.Duplicate, state, status, status);
+        }
+
+        if (step is null)
+        {
+            return new ApplyResult(Outcome.Rejected, Remember(state, command.Id), StepStatus.NotStarted, StepStatus.NotStarted, $"未知的步骤 {command.Step}");
         }
 
         if (!Allows(step.Status, command.Kind))

@@ -77,7 +77,7 @@ public static class SubmissionValidator
         {
             if (file.Length > rule.MaxBytes)
             {
-                errors.Add("evidence", $"文件过大：每个文件不超过 {rule.MaxBytes / 1024 / 1024} MB");
+                errors.Add("evidence", $"文件过大：每个文件不超过 {Size(rule.MaxBytes)}");
                 errors.Status = 413;
                 continue;
             }
@@ -112,6 +112,11 @@ public static class SubmissionValidator
         return (fields, evidence, errors);
     }
 
+    /// <summary>A size as people read it: 10 MB, 1.5 MB, 500 KB.</summary>
+    public static string Size(long bytes) => bytes >= 1024 * 1024
+        ? (bytes / 1024d / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
+        : Math.Max(1, bytes / 1024).ToString(CultureInfo.InvariantCulture) + " KB";
+
     private static string? CheckValue(FieldDefinition f, string raw, out string normalized)
     {
         normalized = raw;
@@ -119,7 +124,7 @@ public static class SubmissionValidator
         {
             case FieldType.Text or FieldType.LongText:
                 var max = (int)(f.Max ?? (f.Type == FieldType.Text ? MaxTextLength : 5000));
-                if (f.Type == FieldType.Text && raw.Contains('\n', StringComparison.Ordinal))
+                if (f.Type == FieldType.Text && raw.AsSpan().IndexOfAny('\n', '\r') >= 0)
                 {
                     return $"{f.Label}只能填一行";
                 }
@@ -133,12 +138,12 @@ public static class SubmissionValidator
 
                 if (f.Min is { } lo && n < lo)
                 {
-                    return $"{f.Label}不能小于 {lo}";
+                    return $"{f.Label}不能小于 {lo.ToString(CultureInfo.InvariantCulture)}";
                 }
 
                 if (f.Max is { } hi && n > hi)
                 {
-                    return $"{f.Label}不能大于 {hi}";
+                    return $"{f.Label}不能大于 {hi.ToString(CultureInfo.InvariantCulture)}";
                 }
 
                 normalized = n.ToString(CultureInfo.InvariantCulture);

@@ -18,7 +18,7 @@ public static class QuarterlyReminders
                 yield return new Reminder(secretary, state.VillageId, step.Key, $"overdue-{step.Key}", period,
                     $"“{step.Title}”已过截止日期（{step.Due:yyyy-MM-dd}），请尽快提交。", link);
             }
-            else if (status is StepStatus.NotStarted or StepStatus.Returned && step.Due > asOf && step.Due <= nextQuarterEnd)
+            else if (status is StepStatus.NotStarted or StepStatus.Returned && step.Due >= asOf && step.Due <= nextQuarterEnd)
             {
                 yield return new Reminder(secretary, state.VillageId, step.Key, $"due-{step.Key}", period,
                     $"“{step.Title}”将于 {step.Due:yyyy-MM-dd} 截止，请提前准备。", link);

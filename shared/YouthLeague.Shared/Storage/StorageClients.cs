@@ -76,5 +76,8 @@ public static class TableNames
 
     public const string Outbox = "Outbox";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox];
+    /// <summary>PartitionKey "account" (RowKey username) or "invite" (RowKey hash of the invite token).</summary>
+    public const string Accounts = "Accounts";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts];
 }

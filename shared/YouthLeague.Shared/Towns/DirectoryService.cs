@@ -83,6 +83,16 @@ public sealed class DirectoryService(StorageClients storage)
         }
     }
 
+    public async Task SetSecretaryAsync(string villageId, string username, string name, CancellationToken cancellationToken = default)
+    {
+        var entity = new VillageEntity { PartitionKey = VillageEntity.Partition, RowKey = villageId, SecretaryUsername = username, SecretaryName = name };
+        var row = await Table.GetEntityAsync<VillageEntity>(VillageEntity.Partition, villageId, cancellationToken: cancellationToken);
+        var v = row.Value;
+        v.SecretaryUsername = entity.SecretaryUsername;
+        v.SecretaryName = entity.SecretaryName;
+        await Table.UpdateEntityAsync(v, v.ETag, TableUpdateMode.Replace, cancellationToken);
+    }
+
     private static Village ToVillage(VillageEntity v) =>
         new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername));
 }
