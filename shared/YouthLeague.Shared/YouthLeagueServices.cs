@@ -24,6 +24,11 @@ public static class YouthLeagueServices
         services.AddSingleton<ReviewService>();
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Auth.SessionTokens>();
+        services.AddSingleton<Auth.AccountService>();
+        services.AddSingleton<Auth.Access>();
+        services.AddSingleton<Auth.SignInPages>();
+        services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }
 }

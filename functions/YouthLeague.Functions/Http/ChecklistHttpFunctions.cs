@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using YouthLeague.Auth;
 using YouthLeague.Checklist;
 using YouthLeague.Storage;
 using YouthLeague.Web;
@@ -9,7 +10,7 @@ using YouthLeague.Workflow;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, ReviewService reviews, StorageClients storage)
+public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, ReviewService reviews, StorageClients storage, Access access)
 {
     [Function("GetChecklist")]
     public async Task<IActionResult> Get(
@@ -20,6 +21,12 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
         {
             return Problems.NotFound("找不到该清单");
+        }
+
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Read);
+        if (!who.Allowed)
+        {
+            return who.Denied!;
         }
 
         var view = await reader.ReadAsync(y, villageId, req.HttpContext.RequestAborted);
@@ -39,6 +46,12 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
             return Problems.NotFound("找不到该清单");
         }
 
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Submit);
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
         var form = await SubmissionForms.ReadAsync(req);
         if (form.Problem is not null)
         {
@@ -46,7 +59,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await submissions.SubmitAsync(
-            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: "anonymous"),
+            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: who.Principal!.Username),
             client,
             req.HttpContext.RequestAborted);
         return result.Accepted
@@ -67,6 +80,12 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
             return Problems.NotFound("找不到该清单");
         }
 
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Review);
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
         var body = await JsonBodies.ReadAsync<ReviewBody>(req);
         if (body.Problem is not null)
         {
@@ -74,7 +93,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await reviews.ReviewAsync(
-            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: "anonymous", req.Headers["Idempotency-Key"].ToString()),
+            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: who.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
             client,
             req.HttpContext.RequestAborted);
         if (!result.Accepted)
@@ -97,6 +116,12 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId) || !Routes.IsId(submissionId) || !Routes.IsId(evidenceId))
         {
             return Problems.NotFound("找不到该文件");
+        }
+
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Read);
+        if (!who.Allowed)
+        {
+            return who.Denied!;
         }
 
         var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.HttpContext.RequestAborted);

@@ -20,6 +20,8 @@ public static class DemoSeeder
         var seedPath = config["YouthLeague:DemoSeed"] is { Length: > 0 } p ? p : Path.Combine(Path.GetDirectoryName(definitions.Folder)!, "demo.json");
         var seed = DemoSeed.Load(seedPath);
         await services.GetRequiredService<DirectoryService>().UpsertAsync(seed, cancellationToken);
+        var password = config["YL_DEMO_PASSWORD"] is { Length: > 0 } p2 ? p2 : Auth.DemoPasswordGuard.DefaultDemoPassword;
+        await services.GetRequiredService<Auth.AccountService>().SeedDemoAsync(seed, password, cancellationToken);
 
         var clock = services.GetRequiredService<TimeProvider>();
         var year = config.GetValue<int?>("YouthLeague:DemoYear") ?? ChinaTime.Year(clock.GetUtcNow());

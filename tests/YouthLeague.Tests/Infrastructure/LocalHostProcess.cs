@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 
 namespace YouthLeague.Tests.Infrastructure;
@@ -96,6 +97,26 @@ public sealed class LocalHostProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
         }
+    }
+
+    public const string DemoPassword = "yl-demo-2026";
+
+    /// <summary>A client signed in as <paramref name="username"/> (bearer token from POST /api/auth/login).</summary>
+    public async Task<HttpClient> SignedInAsync(string username, string password = DemoPassword)
+    {
+        using var response = await Http.PostAsync("/api/auth/login", JsonContent.Create(new { username, password }));
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Signs <see cref="Http"/> itself in, so the helpers below act as that person.</summary>
+    public async Task SignInAsync(string username, string password = DemoPassword)
+    {
+        using var signed = await SignedInAsync(username, password);
+        Http.DefaultRequestHeaders.Authorization = signed.DefaultRequestHeaders.Authorization;
     }
 
     public async Task<HttpResponseMessage> SubmitAsync(int year, string villageId, string step, IDictionary<string, string> fields, byte[]? jpeg = null, string? idempotencyKey = null)

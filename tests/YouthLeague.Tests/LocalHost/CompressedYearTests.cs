@@ -24,6 +24,8 @@ public sealed class CompressedYearTests(Azurite azurite, ITestOutputHelper outpu
             ["YouthLeague:QuarterLength"] = "00:00:08",
         });
         await host.StartAsync();
+        await host.SignInAsync("sec." + village);
+        using var reviewer = await host.SignedInAsync("town.taiping");
         var started = DateTimeOffset.UtcNow;
 
         // The same submission twice (a resend after a dropped connection) is one submission.
@@ -41,7 +43,7 @@ public sealed class CompressedYearTests(Azurite azurite, ITestOutputHelper outpu
         Assert.Single(forum.GetProperty("submissions").EnumerateArray());
 
         // A review of a step nobody handed in is refused; unknown villages and steps are clean 404s.
-        using (var r = await host.Http.PostAsJsonAsync($"/api/checklists/2026/{village}/steps/plan/reviews", new { decision = "approve" }))
+        using (var r = await reviewer.PostAsJsonAsync($"/api/checklists/2026/{village}/steps/plan/reviews", new { decision = "approve" }))
         {
             Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
             Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
@@ -57,7 +59,7 @@ public sealed class CompressedYearTests(Azurite azurite, ITestOutputHelper outpu
             Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
         }
 
-        using (var r = await host.Http.PostAsJsonAsync($"/api/checklists/2026/{village}/steps/forum/reviews", new { decision = "approve", exemplary = true }))
+        using (var r = await reviewer.PostAsJsonAsync($"/api/checklists/2026/{village}/steps/forum/reviews", new { decision = "approve", exemplary = true }))
         {
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }

@@ -79,6 +79,7 @@ public sealed class DurabilityTests(Azurite azurite)
         var hub = "dur" + Guid.NewGuid().ToString("N")[..12];
         await using var host = Host(azurite, hub, seed);
         await host.StartAsync();
+        await host.SignInAsync("sec." + village);
 
         using (var r = await host.SubmitAsync(2026, village, "forum", Forum(), Jpeg, idempotencyKey: "first"))
         {
@@ -100,6 +101,7 @@ public sealed class DurabilityTests(Azurite azurite)
 
         host.Kill();
         await host.StartAsync();
+        // No new sign-in: the session token from before the kill still works (signing key and stamp are in storage).
 
         var after = await StepAsync(host.Http, village, "forum");
         Assert.Equal("submitted", after.GetProperty("status").GetString());

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using YouthLeague.Towns;
+using YouthLeague.Web;
+
+namespace YouthLeague.Auth;
+
+public sealed record AccessResult(Principal? Principal, ObjectResult? Denied)
+{
+    public bool Allowed => Denied is null;
+}
+
+public enum VillageAccess
+{
+    /// <summary>The village's secretary, its town's reviewers, the city.</summary>
+    Read,
+
+    /// <summary>The village's secretary only.</summary>
+    Submit,
+
+    /// <summary>The village's town reviewers and the city.</summary>
+    Review,
+
+    /// <summary>Personal data in full (phones): the village's secretary and its town reviewers.</summary>
+    PersonalData,
+}
+
+/// <summary>
+/// The one check every HTTP function makes before it does anything: who is calling (bearer token, session
+/// cookie, or, only when configured, App Service Authentication), and whether their role and scope allow it.
+/// Cookie-authenticated changes must carry the anti-forgery token derived from that cookie.
+/// </summary>
+public sealed class Access(AccountService accounts, DirectoryService directory, IConfiguration config)
+{
+    public const string SessionCookie = "yl_session";
+    public const string AntiforgeryField = "__RequestVerificationToken";
+    public const string AntiforgeryHeader = "X-YL-Antiforgery";
+    public const string EasyAuthHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
+
+    private bool EasyAuth => config.GetValue("YouthLeague:Auth:EasyAuth", false);
+
+    public async Task<AccessResult> AuthenticateAsync(HttpRequest req)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        if (EasyAuth && req.Headers[EasyAuthHeader].ToString() is { Length: > 0 } platformUser)
+        {
+            return Result(await accounts.ResolveUsernameAsync(platformUser, ct));
+        }
+
+        var header = req.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Result(await accounts.ResolveAsync(header["Bearer ".Length..].Trim(), ct));
+        }
+
+        if (req.Cookies.TryGetValue(SessionCookie, out var cookie))
+        {
+            var principal = await accounts.ResolveAsync(cookie, ct);
+            if (principal is not null && !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method) && !await AntiforgeryValidAsync(req, cookie))
+            {
+                return new AccessResult(principal, Problems.Create(403, "页面已过期，请刷新后重试"));
+            }
+
+            return Result(principal);
+        }
+
+        return Result(null);
+    }
+
+    public async Task<AccessResult> SignedInAsync(HttpRequest req) => await AuthenticateAsync(req);
+
+    public async Task<AccessResult> RequireAsync(HttpRequest req, Func<Principal, bool> allowed, string deniedTitle = "您无权进行此操作")
+    {
+        var result = await AuthenticateAsync(req);
+        return !result.Allowed || allowed(result.Principal!) ? result : result with { Denied = Problems.Create(403, deniedTitle) };
+    }
+
+    /// <summary>Village-scoped access; an unknown village is a 404 for whoever is signed in.</summary>
+    public async Task<AccessResult> RequireVillageAsync(HttpRequest req, string villageId, VillageAccess access)
+    {
+        var result = await AuthenticateAsync(req);
+        if (!result.Allowed)
+        {
+            return result;
+        }
+
+        var village = await directory.FindVillageAsync(villageId, req.HttpContext.RequestAborted);
+        if (village is null)
+        {
+            return result with { Denied = Problems.NotFound("找不到该村") };
+        }
+
+        return Allows(result.Principal!, village.Id, village.TownId, access)
+            ? result
+            : result with { Denied = Problems.Create(403, access == VillageAccess.Submit ? "只有本村第一书记可以提交" : "您无权查看或处理该村的材料") };
+    }
+
+    public static bool Allows(Principal p, string villageId, string townId, VillageAccess access) => access switch
+    {
+        VillageAccess.Read => p.IsCity || p.ReviewsTown(townId) || p.IsSecretaryOf(villageId),
+        VillageAccess.Submit => p.IsSecretaryOf(villageId),
+        VillageAccess.Review => p.IsCity || p.ReviewsTown(townId),
+        VillageAccess.PersonalData => p.ReviewsTown(townId) || p.IsSecretaryOf(villageId),
+        _ => false,
+    };
+
+    /// <summary>The anti-forgery token of a session: an HMAC of the session cookie, so only a page that could read the session can send it.</summary>
+    public static string AntiforgeryFor(string sessionCookie) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("antiforgery|" + sessionCookie)));
+
+    private static async Task<bool> AntiforgeryValidAsync(HttpRequest req, string cookie)
+    {
+        var expected = AntiforgeryFor(cookie);
+        var given = req.Headers[AntiforgeryHeader].ToString();
+        if (given.Length == 0 && req.HasFormContentType)
+        {
+            var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+            given = form[AntiforgeryField].ToString();
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(given));
+    }
+
+    private static AccessResult Result(Principal? principal) =>
+        principal is null ? new AccessResult(null, Problems.Create(401, "请先登录")) : new AccessResult(principal, null);
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace YouthLeague.Web;
+
+/// <summary>
+/// Server-rendered pages: every value goes through <see cref="E"/> (HTML-encoded), so script typed into a
+/// field is shown as text, never run. One small stylesheet, mobile-first (the pages are read on phones).
+/// </summary>
+public static class Html
+{
+    public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");
+
+    public static ContentResult Page(string title, string body, int status = 200, string? user = null, string? antiforgery = null)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">")
+          .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+          .Append("<title>").Append(E(title)).Append(" · 团建指导员“六个一”</title><style>").Append(Css).Append("</style></head><body>")
+          .Append("<header><a class=\"brand\" href=\"/\">团建“六个一”</a>");
+        if (user is not null)
+        {
+            sb.Append("<form method=\"post\" action=\"/logout\" class=\"inline\"><span>").Append(E(user)).Append("</span>")
+              .Append(Hidden(Auth.Access.AntiforgeryField, antiforgery ?? ""))
+              .Append("<button class=\"link\">退出</button></form>");
+        }
+
+        sb.Append("</header><main>").Append(body).Append("</main></body></html>");
+        return new ContentResult { Content = sb.ToString(), ContentType = "text/html; charset=utf-8", StatusCode = status };
+    }
+
+    public static string Hidden(string name, string value) => $"<input type=\"hidden\" name=\"{E(name)}\" value=\"{E(value)}\">";
+
+    public static string Error(string? message) => string.IsNullOrEmpty(message) ? "" : $"<p class=\"error\" role=\"alert\">{E(message)}</p>";
+
+    public static RedirectResult Redirect(string url) => new(url, permanent: false);
+
+    private const string Css = """
+        *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f7f9}
+        header{display:flex;justify-content:space-between;align-items:center;padding:.6rem 1rem;background:#c8102e;color:#fff}
+        header a{color:#fff;text-decoration:none;font-weight:600}header span{margin-right:.5rem}
+        main{max-width:40rem;margin:0 auto;padding:1rem}
+        .card{background:#fff;border-radius:.5rem;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+        label{display:block;margin:.8rem 0 .3rem;font-weight:600}
+        input,select,textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:.4rem}
+        button{margin-top:1rem;width:100%;padding:.7rem;font:inherit;font-weight:600;color:#fff;background:#c8102e;border:0;border-radius:.4rem}
+        button.link{width:auto;margin:0;padding:.2rem .5rem;background:transparent;border:1px solid #fff}
+        .inline{display:flex;align-items:center;margin:0}
+        .error{color:#b00020;background:#fdecee;padding:.5rem .7rem;border-radius:.4rem}
+        .muted{color:#57606a;font-size:.9rem}
+        """;
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Xunit.Abstractions;
+using YouthLeague.LocalHost;
+using YouthLeague.Tests.Infrastructure;
+
+namespace YouthLeague.Tests.LocalHost;
+
+public enum Expect { Allowed, Unauthorized, Forbidden }
+
+/// <summary>
+/// Every HTTP route of functions.metadata × every kind of caller, against the local host on Azurite.
+/// A route missing from <see cref="Matrix"/> fails the test: a new route must say who may call it.
+/// "Allowed" means the access check let the call through (any status but 401/403).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper output)
+{
+    public static readonly string[] Personas = ["anonymous", "secretaryHere", "secretaryElsewhere", "reviewerHere", "reviewerElsewhere", "city"];
+
+    private static Dictionary<string, Expect> Rule(params Expect[] byPersona) =>
+        Personas.Zip(byPersona).ToDictionary(p => p.First, p => p.Second);
+
+    private static readonly Dictionary<string, Expect> Public = Rule(Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> SignedIn = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> VillageRead = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> VillageSubmit = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
+    private static readonly Dictionary<string, Expect> VillageReview = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> WrongPasswordForEveryone = Rule(Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized);
+
+    /// <summary>Route → how to call it (the path gets {placeholders} filled) and the outcome per caller. Ordered: sign-outs last (the API one first: the page one then finds the session already ended).</summary>
+    private static readonly (string Function, Func<Ctx, string, HttpRequestMessage> Request, Dictionary<string, Expect> Expected)[] Matrix =
+    [
+        ("Health", (c, _) => Get("/api/health"), Public),
+        ("Login", (c, _) => Json(HttpMethod.Post, "/api/auth/login", new { username = "nobody", password = "wrong-1234" }), WrongPasswordForEveryone),
+        ("Me", (c, _) => Get("/api/me"), SignedIn),
+        ("ListTowns", (c, _) => Get("/api/towns"), SignedIn),
+        ("ListVillages", (c, _) => Get("/api/villages"), SignedIn),
+        ("GetChecklist", (c, _) => Get($"/api/checklists/2026/{c.Village}"), VillageRead),
+        ("SubmitStep", (c, _) => Json(HttpMethod.Post, $"/api/checklists/2026/{c.Village}/steps/forum/submissions", new { }), VillageSubmit),
+        ("ReviewStep", (c, _) => Json(HttpMethod.Post, $"/api/checklists/2026/{c.Village}/steps/forum/reviews", new { decision = "approve" }), VillageReview),
+        ("GetEvidence", (c, _) => Get($"/api/evidence/2026/{c.Village}/abc/1"), VillageRead),
+        ("CreateAccount", (c, p) => Json(HttpMethod.Post, "/api/accounts", new { username = $"mx-new-{c.Suffix}-{p.ToLowerInvariant()}", role = "secretary", scope = c.Village, displayName = "新书记" }), VillageReview),
+        ("ResetAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/reset"), VillageReview),
+        ("DisableAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/disable"), VillageReview),
+        ("ReassignSecretary", (c, p) => Json(HttpMethod.Post, $"/api/villages/{c.RotatingVillage}/secretary", new { username = $"mx-rot-{c.Suffix}-{p.ToLowerInvariant()}", displayName = "接任书记" }), VillageReview),
+        ("HomePage", (c, _) => Get("/"), Public),
+        ("LoginPage", (c, _) => Get("/login"), Public),
+        ("LoginForm", (c, _) => Form("/login", ("username", "nobody"), ("password", "x")), Public),
+        ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
+        ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),
+        ("Logout", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"), SignedIn),
+        ("LogoutForm", (c, _) => Form("/logout"), Public),
+    ];
+
+    public sealed record Ctx(string Village, string RotatingVillage, string Spare, string Suffix);
+
+    private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, object body) => new(method, path) { Content = JsonContent.Create(body) };
+
+    private static HttpRequestMessage Form(string path, params (string, string)[] fields) =>
+        new(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))) };
+
+    [Fact]
+    public void Matrix_CoversEveryHttpRouteOfFunctionsMetadata()
+    {
+        var routes = FunctionCatalog.Read(Path.Combine(AppContext.BaseDirectory, "functions.metadata"))
+            .Where(f => f.Trigger.Type == FunctionCatalog.HttpTrigger)
+            .Select(f => f.Name)
+            .Order()
+            .ToList();
+        Assert.Equal(routes, Matrix.Select(m => m.Function).Order().ToList());
+    }
+
+    [Fact]
+    public async Task EveryRoute_EveryCaller_GetsTheExpectedOutcome()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (townA, townB) = ("mxa" + suffix, "mxb" + suffix);
+        var (here, elsewhere, rotating) = ($"mx-{suffix}-here", $"mx-{suffix}-else", $"mx-{suffix}-rot");
+        var seedPath = Path.Combine(Path.GetTempPath(), $"yl-matrix-{suffix}.json");
+        File.WriteAllText(seedPath, JsonSerializer.Serialize(new
+        {
+            city = new { id = "zoucheng", name = "邹城市", account = new { username = "city", name = "团市委" } },
+            towns = new[]
+            {
+                new { id = townA, name = "甲镇", reviewer = new { username = "town." + townA, name = "甲镇审核员" } },
+                new { id = townB, name = "乙镇", reviewer = new { username = "town." + townB, name = "乙镇审核员" } },
+            },
+            villages = new[]
+            {
+                new { id = here, townId = townA, name = "本村", sample = true, secretary = new { username = "sec." + here, name = "本村书记" } },
+                new { id = elsewhere, townId = townB, name = "他村", sample = true, secretary = new { username = "sec." + elsewhere, name = "他村书记" } },
+                new { id = rotating, townId = townA, name = "轮换村", sample = true, secretary = new { username = "sec." + rotating, name = "轮换村书记" } },
+            },
+        }));
+        await using var host = new LocalHostProcess(azurite.ConnectionString, "mx" + suffix, new Dictionary<string, string>
+        {
+            ["LocalHost:SeedDemo"] = "true",
+            ["YouthLeague:DemoSeed"] = seedPath,
+            ["YouthLeague:DemoYear"] = "2026",
+        });
+        await host.StartAsync();
+
+        var clients = new Dictionary<string, HttpClient>
+        {
+            ["anonymous"] = host.Http,
+            ["secretaryHere"] = await host.SignedInAsync("sec." + here),
+            ["secretaryElsewhere"] = await host.SignedInAsync("sec." + elsewhere),
+            ["reviewerHere"] = await host.SignedInAsync("town." + townA),
+            ["reviewerElsewhere"] = await host.SignedInAsync("town." + townB),
+            ["city"] = await host.SignedInAsync("city"),
+        };
+
+        // An account the reset/disable rows may act on, so that no persona loses its own access midway.
+        using (var create = await clients["city"].PostAsJsonAsync("/api/accounts", new { username = $"mx-spare-{suffix}", role = "secretary", scope = here, displayName = "备用" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+
+        var ctx = new Ctx(here, rotating, $"mx-spare-{suffix}", suffix);
+        var failures = new List<string>();
+        var cells = 0;
+        foreach (var (function, request, expected) in Matrix)
+        {
+            foreach (var persona in Personas)
+            {
+                using var message = request(ctx, persona);
+                using var response = await clients[persona].SendAsync(message);
+                var actual = response.StatusCode switch
+                {
+                    HttpStatusCode.Unauthorized => Expect.Unauthorized,
+                    HttpStatusCode.Forbidden => Expect.Forbidden,
+                    _ => Expect.Allowed,
+                };
+                cells++;
+                if (actual != expected[persona])
+                {
+                    failures.Add($"{function} as {persona}: expected {expected[persona]}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+
+        output.WriteLine($"{cells} cells checked ({Matrix.Length} routes × {Personas.Length} callers)");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
