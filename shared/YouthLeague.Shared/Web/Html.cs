@@ -10,7 +10,10 @@ namespace YouthLeague.Web;
 /// </summary>
 public static class Html
 {
-    public static string E(string? value) => HtmlEncoder.Default.Encode(value ?? "");
+    /// <summary>Encodes markup characters; Chinese text stays readable (the default encoder would escape it all).</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public static string E(string? value) => Encoder.Encode(value ?? "");
 
     public static ContentResult Page(string title, string body, int status = 200, string? user = null, string? antiforgery = null)
     {
