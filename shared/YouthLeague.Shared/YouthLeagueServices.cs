@@ -24,6 +24,7 @@ public static class YouthLeagueServices
         services.AddSingleton<ReviewService>();
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Ledger.LedgerService>();
         services.AddSingleton<Auth.SessionTokens>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();

@@ -8,8 +8,11 @@ using YouthLeague.Web;
 
 namespace YouthLeague.Auth;
 
-public sealed record AccessResult(Principal? Principal, ObjectResult? Denied)
+public sealed record AccessResult(Principal? Principal, ObjectResult? Denied, Village? Village = null)
 {
+    /// <summary>Personal data in full (phones) for this caller and the village checked.</summary>
+    public bool MaySeePersonalData => Principal is { } p && Village is { } v && Access.Allows(p, v.Id, v.TownId, VillageAccess.PersonalData);
+
     public bool Allowed => Denied is null;
 }
 
@@ -94,7 +97,7 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
         }
 
         return Allows(result.Principal!, village.Id, village.TownId, access)
-            ? result
+            ? result with { Village = village }
             : result with { Denied = Problems.Create(403, access == VillageAccess.Submit ? "只有本村第一书记可以提交" : "您无权查看或处理该村的材料") };
     }
 

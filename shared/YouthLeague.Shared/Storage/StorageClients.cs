@@ -79,5 +79,8 @@ public static class TableNames
     /// <summary>PartitionKey "account" (RowKey username) or "invite" (RowKey hash of the invite token).</summary>
     public const string Accounts = "Accounts";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts];
+    /// <summary>PartitionKey "{year}-{villageId}": the register of league members and youth (personal data).</summary>
+    public const string Ledger = "Ledger";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger];
 }

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using YouthLeague.Auth;
+using YouthLeague.Checklist;
+using YouthLeague.Ledger;
+using YouthLeague.Web;
+
+namespace YouthLeague.Functions.Http;
+
+/// <summary>The register of league members and youth. Phones are shown in full only to the village's secretary and its town reviewers.</summary>
+public sealed class LedgerFunctions(LedgerService ledger, Access access)
+{
+    [Function("GetLedger")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checklists/{year}/{villageId}/ledger")] HttpRequest req, string year, string villageId)
+    {
+        var (y, who, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Read);
+        return denied ?? new OkObjectResult(await ledger.ReadAsync(y, villageId, who!.MaySeePersonalData, req.HttpContext.RequestAborted));
+    }
+
+    [Function("ReplaceLedger")]
+    public async Task<IActionResult> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/checklists/{year}/{villageId}/ledger")] HttpRequest req, string year, string villageId)
+    {
+        var (y, _, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Submit);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var body = await JsonBodies.ReadAsync<List<LedgerRow>>(req);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        return Respond(await ledger.ReplaceAsync(y, villageId, body.Value!, req.HttpContext.RequestAborted));
+    }
+
+    [Function("ImportLedger")]
+    public async Task<IActionResult> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/checklists/{year}/{villageId}/ledger/import")] HttpRequest req, string year, string villageId)
+    {
+        var (y, _, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Submit);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!req.HasFormContentType)
+        {
+            return Problems.Create(415, "请以表单上传 .xlsx 或 .csv 文件");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Problems.BadRequest("表单格式不正确，无法读取");
+        }
+
+        var file = form.Files.Count > 0 ? form.Files[0] : null;
+        if (file is null || file.Length == 0)
+        {
+            return Problems.Create(422, "请选择要导入的文件");
+        }
+
+        if (file.Length > LedgerFiles.MaxBytes)
+        {
+            return Problems.Create(413, $"文件过大：台账文件不超过 {SubmissionValidator.Size(LedgerFiles.MaxBytes)}");
+        }
+
+        await using var content = new MemoryStream();
+        await file.CopyToAsync(content, req.HttpContext.RequestAborted);
+        content.Position = 0;
+        var kind = EvidenceKinds.Detect(content);
+        content.Position = 0;
+        if (kind is not (null or "xlsx") || (kind is null && content.ToArray().Contains((byte)0)))
+        {
+            return Problems.Create(415, "只能导入 .xlsx 或 .csv 文件");
+        }
+
+        var result = await ledger.ImportAsync(y, villageId, content, kind ?? "csv", req.HttpContext.RequestAborted);
+        return result.Status == 200
+            ? new OkObjectResult(new { imported = result.Count, errors = Array.Empty<RowError>() })
+            : new ObjectResult(new { title = result.Title, imported = 0, errors = result.Errors ?? [] }) { StatusCode = result.Status, ContentTypes = { "application/problem+json" } };
+    }
+
+    [Function("ExportLedger")]
+    public async Task<IActionResult> Export(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checklists/{year}/{villageId}/ledger.csv")] HttpRequest req, string year, string villageId)
+    {
+        var (y, who, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Read);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var rows = await ledger.ReadAsync(y, villageId, who!.MaySeePersonalData, req.HttpContext.RequestAborted);
+        return new FileContentResult(LedgerFiles.Csv(rows), "text/csv; charset=utf-8") { FileDownloadName = $"ledger-{villageId}-{y}.csv" };
+    }
+
+    [Function("LedgerTemplate")]
+    public async Task<IActionResult> Template(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ledger/template.csv")] HttpRequest req)
+    {
+        var who = await access.AuthenticateAsync(req);
+        return who.Allowed ? new FileContentResult(LedgerFiles.Template(), "text/csv; charset=utf-8") { FileDownloadName = "ledger-template.csv" } : who.Denied!;
+    }
+
+    private async Task<(int Year, AccessResult? Who, IActionResult? Denied)> AuthorizeAsync(HttpRequest req, string year, string villageId, VillageAccess need)
+    {
+        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        {
+            return (0, null, Problems.NotFound("找不到该台账"));
+        }
+
+        var who = await access.RequireVillageAsync(req, villageId, need);
+        return (y, who, who.Denied);
+    }
+
+    private static ObjectResult Respond(LedgerChange change) => change.Status == 200
+        ? new OkObjectResult(new { saved = change.Count })
+        : new ObjectResult(new { title = change.Title, status = change.Status, errors = change.Errors ?? [] }) { StatusCode = change.Status, ContentTypes = { "application/problem+json" } };
+}

@@ -1,0 +1,172 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using YouthLeague.Storage;
+
+namespace YouthLeague.Ledger;
+
+/// <summary>Row "v{version}-{rowId}" of partition "{year}-{villageId}" in the Ledger table.</summary>
+public sealed class LedgerEntity : EntityBase
+{
+    public string Name { get; set; } = "";
+
+    public string Sex { get; set; } = "";
+
+    public int BirthYear { get; set; }
+
+    public bool IsLeagueMember { get; set; }
+
+    public string? Phone { get; set; }
+
+    public string? Education { get; set; }
+
+    public string? Occupation { get; set; }
+
+    public string? Note { get; set; }
+
+    public bool GuardianConsent { get; set; }
+
+    public int Order { get; set; }
+}
+
+public sealed record LedgerChange(int Status, string? Title = null, IReadOnlyList<RowError>? Errors = null, int Count = 0);
+
+/// <summary>
+/// A village's register. A change is all or nothing whatever its size: the new rows are written under a new
+/// version, then the "current" pointer flips (ETag-checked, so two editors cannot both win), then the old
+/// version's rows are deleted, so a person removed from the ledger is gone from storage, not just hidden.
+/// </summary>
+public sealed class LedgerService(StorageClients storage, ILogger<LedgerService> log)
+{
+    private const string Pointer = "current";
+
+    private TableClient Table => storage.Table(TableNames.Ledger);
+
+    public async Task<IReadOnlyList<LedgerRow>> ReadAsync(int year, string villageId, bool showPhones, CancellationToken cancellationToken = default)
+    {
+        var (version, rows, _) = await LoadAsync(year, villageId, cancellationToken);
+        return rows.Where(r => r.RowKey.StartsWith(version + "-", StringComparison.Ordinal))
+            .OrderBy(r => r.Order)
+            .Select(r => new LedgerRow(
+                r.RowKey[(version.Length + 1)..], r.Name, r.Sex, r.BirthYear, r.IsLeagueMember,
+                showPhones ? r.Phone : LedgerRules.MaskPhone(r.Phone), r.Education, r.Occupation, r.Note, r.GuardianConsent))
+            .ToList();
+    }
+
+    public async Task<LedgerChange> ReplaceAsync(int year, string villageId, IReadOnlyList<LedgerRow> rows, CancellationToken cancellationToken = default)
+    {
+        var errors = LedgerRules.Validate(rows, year);
+        if (errors.Count > 0)
+        {
+            return new LedgerChange(422, "台账有误，未保存任何内容", errors);
+        }
+
+        var pk = Keys.Checklist(year, villageId);
+        var (oldVersion, oldRows, pointer) = await LoadAsync(year, villageId, cancellationToken);
+        var version = "v" + Guid.NewGuid().ToString("N")[..8];
+        var entities = rows.Select((r, i) => new LedgerEntity
+        {
+            PartitionKey = pk,
+            RowKey = $"{version}-{(string.IsNullOrEmpty(r.Id) || !Towns.Ids.IsValid(r.Id) ? Guid.NewGuid().ToString("N")[..12] : r.Id)}",
+            Name = r.Name.Trim(),
+            Sex = r.Sex,
+            BirthYear = r.BirthYear,
+            IsLeagueMember = r.IsLeagueMember,
+            Phone = string.IsNullOrWhiteSpace(r.Phone) ? null : r.Phone.Trim(),
+            Education = r.Education?.Trim(),
+            Occupation = r.Occupation?.Trim(),
+            Note = r.Note?.Trim(),
+            GuardianConsent = r.GuardianConsent,
+            Order = i,
+        }).ToList();
+        if (entities.Select(e => e.RowKey).Distinct().Count() != entities.Count)
+        {
+            return new LedgerChange(422, "台账中有重复的行编号");
+        }
+
+        try
+        {
+            foreach (var chunk in entities.Chunk(100))
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken);
+            }
+
+            var next = new TableEntity(pk, Pointer) { ["Version"] = version };
+            if (pointer is null)
+            {
+                await Table.AddEntityAsync(next, cancellationToken);
+            }
+            else
+            {
+                await Table.UpdateEntityAsync(next, pointer.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            await DeleteAsync(entities, cancellationToken);
+            return new LedgerChange(409, "台账刚被修改过，请刷新后再保存");
+        }
+        catch
+        {
+            await DeleteAsync(entities, cancellationToken);
+            throw;
+        }
+
+        await DeleteAsync(oldRows, cancellationToken);
+        log.LogInformation("Ledger of {VillageId} {Year} replaced: {Count} rows (was version {Old})", villageId, year, entities.Count, oldVersion);
+        return new LedgerChange(200, Count: entities.Count);
+    }
+
+    /// <summary>Adds the rows of a file to the ledger; any error in any row and nothing is added.</summary>
+    public async Task<LedgerChange> ImportAsync(int year, string villageId, Stream content, string kind, CancellationToken cancellationToken = default)
+    {
+        List<LedgerRow> incoming;
+        List<RowError> errors;
+        try
+        {
+            (incoming, errors) = LedgerFiles.Read(content, kind);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new LedgerChange(422, "无法读取文件，请使用模板保存为 .xlsx 或 .csv", [new RowError(0, "文件内容无法解析")]);
+        }
+
+        errors.AddRange(LedgerRules.Validate(incoming, year).Select(e => e with { Row = e.Row + 1 }));
+        if (errors.Count > 0)
+        {
+            return new LedgerChange(422, "导入失败：请按行号修改后重新导入，本次未导入任何内容", errors.OrderBy(e => e.Row).ToList());
+        }
+
+        var existing = await ReadAsync(year, villageId, showPhones: true, cancellationToken);
+        var result = await ReplaceAsync(year, villageId, [.. existing, .. incoming], cancellationToken);
+        return result.Status == 200 ? result with { Count = incoming.Count } : result;
+    }
+
+    private async Task<(string Version, List<LedgerEntity> Rows, TableEntity? Pointer)> LoadAsync(int year, string villageId, CancellationToken cancellationToken)
+    {
+        var pk = Keys.Checklist(year, villageId);
+        var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
+        var version = pointer.HasValue ? pointer.Value!.GetString("Version") : "";
+        var rows = new List<LedgerEntity>();
+        await foreach (var row in Table.QueryAsync<LedgerEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ne {Pointer}"), cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return (version, rows, pointer.HasValue ? pointer.Value : null);
+    }
+
+    private async Task DeleteAsync(IEnumerable<LedgerEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            try
+            {
+                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+        }
+    }
+}
