@@ -25,10 +25,13 @@ public static class YouthLeagueServices
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Ledger.LedgerService>();
+        services.AddSingleton<Progress.ProgressService>();
         services.AddSingleton<Auth.SessionTokens>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
         services.AddSingleton<Auth.SignInPages>();
+        services.AddSingleton<Web.ChecklistPages>();
+        services.AddSingleton<Web.DashboardPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }

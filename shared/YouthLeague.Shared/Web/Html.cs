@@ -52,5 +52,14 @@ public static class Html
         .inline{display:flex;align-items:center;margin:0}
         .error{color:#b00020;background:#fdecee;padding:.5rem .7rem;border-radius:.4rem}
         .muted{color:#57606a;font-size:.9rem}
+        .ok{color:#1a7f37;background:#dafbe1;padding:.5rem .7rem;border-radius:.4rem}
+        .chip{display:inline-block;padding:0 .5rem;border-radius:1rem;background:#eaeef2;font-size:.85rem}
+        .approved .chip{background:#dafbe1;color:#1a7f37}.submitted .chip{background:#ddf4ff;color:#0969da}.returned .chip{background:#fff8c5;color:#9a6700}
+        .overdue{border-left:4px solid #cf222e}.late{color:#cf222e}
+        a.button{display:block;text-align:center;margin-top:.8rem;padding:.6rem;border-radius:.4rem;background:#c8102e;color:#fff;text-decoration:none;font-weight:600}
+        h1{font-size:1.3rem}h2{font-size:1.1rem;margin:.2rem 0}dt{font-weight:600}dd{margin:0 0 .4rem}
+        table{border-collapse:collapse;width:100%;font-size:.85rem;background:#fff}th,td{border:1px solid #d0d7de;padding:.3rem;text-align:center}
+        td.approved{background:#dafbe1}td.submitted{background:#ddf4ff}td.returned{background:#fff8c5}td.overdue{background:#ffebe9;font-weight:600}
+        .scroll{overflow-x:auto}.bar{height:.8rem;background:#1a7f37;border-radius:.2rem}
         """;
 }

@@ -28,7 +28,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         arguments = args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public int Port { get; }
@@ -107,7 +107,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         using var response = await Http.PostAsync("/api/auth/login", JsonContent.Create(new { username, password }));
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
-        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

@@ -8,7 +8,7 @@ using YouthLeague.Tests.Infrastructure;
 
 namespace YouthLeague.Tests.LocalHost;
 
-public enum Expect { Allowed, Unauthorized, Forbidden }
+public enum Expect { Allowed, Unauthorized, Forbidden, ToLogin }
 
 /// <summary>
 /// Every HTTP route of functions.metadata × every kind of caller, against the local host on Azurite.
@@ -28,6 +28,11 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
     private static readonly Dictionary<string, Expect> VillageRead = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
     private static readonly Dictionary<string, Expect> VillageSubmit = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
     private static readonly Dictionary<string, Expect> VillageReview = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> TownOrCity = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> VillagePage = Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> SecretaryPage = Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
+    private static readonly Dictionary<string, Expect> TownPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> CityPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Allowed);
     private static readonly Dictionary<string, Expect> WrongPasswordForEveryone = Rule(Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized);
 
     /// <summary>Route → how to call it (the path gets {placeholders} filled) and the outcome per caller. Ordered: sign-outs last (the API one first: the page one then finds the session already ended).</summary>
@@ -51,16 +56,23 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("ResetAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/reset"), VillageReview),
         ("DisableAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/disable"), VillageReview),
         ("ReassignSecretary", (c, p) => Json(HttpMethod.Post, $"/api/villages/{c.RotatingVillage}/secretary", new { username = $"mx-rot-{c.Suffix}-{p.ToLowerInvariant()}", displayName = "接任书记" }), VillageReview),
-        ("HomePage", (c, _) => Get("/"), Public),
+        ("GetProgress", (c, _) => Get("/api/progress/2026"), TownOrCity),
+        ("ExportProgress", (c, _) => Get("/api/exports/2026/progress.xlsx"), TownOrCity),
+        ("VillagePage", (c, _) => Get($"/villages/{c.Village}?year=2026"), VillagePage),
+        ("StepFormPage", (c, _) => Get($"/villages/{c.Village}/steps/forum?year=2026"), SecretaryPage),
+        ("StepFormSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum?year=2026", ("place", "x")), SecretaryPage),
+        ("TownPage", (c, _) => Get($"/towns/{c.TownHere}?year=2026"), TownPage),
+        ("CityPage", (c, _) => Get("/city?year=2026"), CityPage),
+        ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("LoginPage", (c, _) => Get("/login"), Public),
         ("LoginForm", (c, _) => Form("/login", ("username", "nobody"), ("password", "x")), Public),
         ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
         ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),
         ("Logout", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"), SignedIn),
-        ("LogoutForm", (c, _) => Form("/logout"), Public),
+        ("LogoutForm", (c, _) => Form("/logout"), Rule(Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin)),
     ];
 
-    public sealed record Ctx(string Village, string RotatingVillage, string Spare, string Suffix);
+    public sealed record Ctx(string Village, string RotatingVillage, string Spare, string Suffix, string TownHere);
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
@@ -126,7 +138,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         }
 
-        var ctx = new Ctx(here, rotating, $"mx-spare-{suffix}", suffix);
+        var ctx = new Ctx(here, rotating, $"mx-spare-{suffix}", suffix, townA);
         var failures = new List<string>();
         var cells = 0;
         foreach (var (function, request, expected) in Matrix)
@@ -139,6 +151,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
                 {
                     HttpStatusCode.Unauthorized => Expect.Unauthorized,
                     HttpStatusCode.Forbidden => Expect.Forbidden,
+                    HttpStatusCode.Redirect when response.Headers.Location?.OriginalString == "/login" => Expect.ToLogin,
                     _ => Expect.Allowed,
                 };
                 cells++;

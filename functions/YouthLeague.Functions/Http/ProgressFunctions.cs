@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using YouthLeague.Auth;
+using YouthLeague.Checklist;
+using YouthLeague.Progress;
+using YouthLeague.Towns;
+using YouthLeague.Web;
+
+namespace YouthLeague.Functions.Http;
+
+public sealed class ProgressFunctions(ProgressService progress, DirectoryService directory, ChecklistDefinitions definitions, Access access)
+{
+    [Function("GetProgress")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/progress/{year}")] HttpRequest req, string year)
+    {
+        var (report, denied) = await ReportAsync(req, year);
+        return denied ?? new OkObjectResult(new
+        {
+            towns = report!.Towns.Select(t => new { t.Id, t.Name, villages = t.Villages, t.StepsApproved, t.StepsSubmitted, t.StepsOverdue }),
+            villages = report.Villages.Select(v => new { v.Id, v.TownId, v.Name, v.Steps }),
+        });
+    }
+
+    [Function("ExportProgress")]
+    public async Task<IActionResult> Export(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/exports/{year}/progress.xlsx")] HttpRequest req, string year)
+    {
+        var (report, denied) = await ReportAsync(req, year);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var towns = (await directory.TownsAsync(req.HttpContext.RequestAborted)).ToDictionary(t => t.Id, t => t.Name);
+        return new FileContentResult(ProgressWorkbook.Build(report!, definitions.For(report!.Year), towns), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        {
+            FileDownloadName = $"progress-{report.Year}.xlsx",
+        };
+    }
+
+    /// <summary>Town reviewers see their town; city staff all towns, or one with ?town=.</summary>
+    private async Task<(ProgressReport? Report, IActionResult? Denied)> ReportAsync(HttpRequest req, string year)
+    {
+        var who = await access.RequireAsync(req, p => p.Role is Roles.City or Roles.Town, "只有镇街和市级用户可以查看进度");
+        if (!who.Allowed)
+        {
+            return (null, who.Denied);
+        }
+
+        if (!Routes.TryYear(year, out var y))
+        {
+            return (null, Problems.NotFound("没有该年度的清单"));
+        }
+
+        var town = req.Query["town"].ToString();
+        var p = who.Principal!;
+        if (!p.IsCity && town.Length > 0 && town != p.TownId)
+        {
+            return (null, Problems.Create(403, "您只能查看本镇街的进度"));
+        }
+
+        string[]? scope = p.IsCity ? (town.Length > 0 ? [town] : null) : [p.TownId];
+        var report = await progress.ReportAsync(y, scope, req.HttpContext.RequestAborted);
+        return report is null ? (null, Problems.NotFound("没有该年度的清单")) : (report, null);
+    }
+}
