@@ -76,8 +76,19 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
             }
             else if (step.Status == "notStarted")
             {
-                sb.Append("<p class=\"muted\">还需：填写").Append(step.Fields.Count(f => f.Required)).Append("项内容")
-                  .Append(step.Evidence.Min > 0 ? $"，上传至少 {step.Evidence.Min} 张照片或文件" : "").Append("。</p>");
+                var required = step.Fields.Count(f => f.Required);
+                var needs = new List<string>();
+                if (required > 0)
+                {
+                    needs.Add($"填写 {required} 项内容");
+                }
+
+                if (step.Evidence.Min > 0)
+                {
+                    needs.Add($"上传至少 {step.Evidence.Min} 张照片或文件");
+                }
+
+                sb.Append("<p class=\"muted\">").Append(needs.Count > 0 ? "还需：" + string.Join("，", needs) + "。" : "尚未提交。").Append("</p>");
             }
 
             if (mine && step.Status is "notStarted" or "returned")

@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+using YouthLeague.Tests.Infrastructure;
+using YouthLeague.Tests.LocalHost;
+
+namespace YouthLeague.Tests.Browser;
+
+/// <summary>A first secretary on a phone-sized screen, in Debian's Chromium driven by Playwright, against the local host.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SecretaryBrowserTests(Azurite azurite)
+{
+    public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(TestData.RepoRoot, "TestResults", "screenshots")).FullName;
+
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+
+    [Fact]
+    public async Task Secretary_OnPhone_SignsInSubmitsForumWithPhotoAndSeesItSubmitted()
+    {
+        var (seed, village) = DurabilityTests.OneVillageSeed();
+        await using var host = DurabilityTests.Host(azurite, "br" + Guid.NewGuid().ToString("N")[..12], seed);
+        await host.StartAsync();
+        var baseUrl = host.Http.BaseAddress!.ToString().TrimEnd('/');
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(baseUrl + "/");
+        Assert.EndsWith("/login", page.Url, StringComparison.Ordinal);
+
+        // A real JPEG: the browser's own rendering of the sign-in page.
+        var photo = Path.Combine(Path.GetTempPath(), $"yl-photo-{village}.jpg");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = photo, Type = ScreenshotType.Jpeg, Quality = 80 });
+
+        await page.FillAsync("#username", "sec." + village);
+        await page.FillAsync("#password", LocalHostProcess.DemoPassword);
+        await page.ClickAsync("button:has-text('登录')");
+        await page.WaitForURLAsync($"**/villages/{village}");
+        Assert.Equal(6, await page.Locator("section.step").CountAsync());
+
+        await page.GotoAsync($"{baseUrl}/villages/{village}/steps/forum?year=2026");
+        await page.FillAsync("#f-date", "2026-05-04");
+        await page.FillAsync("#f-place", "村委会议室");
+        await page.FillAsync("#f-attendance", "16");
+        await page.FillAsync("#f-topics", "返乡创业与就业");
+        await page.FillAsync("#f-minutes", "十六名团员青年参加，围绕返乡创业交流了想法。");
+        await page.SetInputFilesAsync("#evidence", photo);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "forum-form-390.png"), FullPage = true });
+        await page.ClickAsync("button:has-text('提交')");
+
+        await page.WaitForURLAsync($"**/villages/{village}?year=2026&submitted=forum*");
+        Assert.Contains("已提交", await page.Locator("p.ok").InnerTextAsync(), StringComparison.Ordinal);
+        var chip = page.Locator("#step-forum .chip");
+        for (var i = 0; i < 60 && await chip.InnerTextAsync() != "待审核"; i++)
+        {
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+
+        Assert.Equal("待审核", await chip.InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "village-390.png"), FullPage = true });
+
+        // No horizontal scrolling on a phone.
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
+    }
+}
