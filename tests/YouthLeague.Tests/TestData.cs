@@ -10,6 +10,9 @@ public static class TestData
 
     public static ChecklistDefinition Definition { get; } = ChecklistDefinitionLoader.Load(Path.Combine(FindRoot(), "seeds", "checklists", "2026.json"));
 
+    public static List<string> BlobNames(Azure.Storage.Blobs.BlobContainerClient container, string prefix) =>
+        container.GetBlobs(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, CancellationToken.None).Select(b => b.Name).ToList();
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

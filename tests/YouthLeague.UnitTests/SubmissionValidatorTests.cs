@@ -591,4 +591,24 @@ public class SubmissionValidatorTests
         ["volunteers"] = "12",
         ["hours"] = "36",
     };
+
+    [Theory]
+    [InlineData("2025-12-31")]
+    [InlineData("2027-01-01")]
+    public void Validate_DateOutsideTheChecklistYear_IsRefused(string date)
+    {
+        var (_, _, errors) = SubmissionValidator.Validate(Forum, ForumInput("date", date), [Files.Incoming(Files.Jpeg)], 2026);
+
+        Assert.Equal(["召开日期应在 2026 年内"], errors["date"]);
+        Assert.Equal(422, errors.Status);
+    }
+
+    [Fact]
+    public void Validate_DateInsideTheChecklistYear_IsAccepted()
+    {
+        var (fields, _, errors) = SubmissionValidator.Validate(Forum, ForumInput("date", "2026-12-31"), [Files.Incoming(Files.Jpeg)], 2026);
+
+        Assert.Empty(errors);
+        Assert.Equal("2026-12-31", fields["date"]);
+    }
 }

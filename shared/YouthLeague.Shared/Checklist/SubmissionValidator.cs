@@ -23,7 +23,7 @@ public static class SubmissionValidator
     public const int MaxTextLength = 200;
 
     public static (Dictionary<string, string> Fields, List<ValidatedEvidence> Evidence, ValidationErrors Errors) Validate(
-        StepDefinition step, IReadOnlyDictionary<string, string?> input, IReadOnlyList<IncomingFile> files)
+        StepDefinition step, IReadOnlyDictionary<string, string?> input, IReadOnlyList<IncomingFile> files, int? year = null)
     {
         var errors = new ValidationErrors();
         var fields = new Dictionary<string, string>();
@@ -52,6 +52,11 @@ public static class SubmissionValidator
             }
 
             var error = CheckValue(f, raw, out var normalized);
+            if (error is null && f.Type == FieldType.Date && year is { } y && !normalized.StartsWith(y.ToString(CultureInfo.InvariantCulture) + "-", StringComparison.Ordinal))
+            {
+                error = $"{f.Label}应在 {y} 年内";
+            }
+
             if (error is not null)
             {
                 errors.Add(f.Name, error);

@@ -77,7 +77,7 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 409, ChecklistRules.RefusalReason(status.Value, CommandKind.Submit));
         }
 
-        var (fields, evidence, errors) = SubmissionValidator.Validate(step, request.Fields, request.Files);
+        var (fields, evidence, errors) = SubmissionValidator.Validate(step, request.Fields, request.Files, request.Year);
         if (errors.Count > 0)
         {
             return new SubmissionResult(null, errors.Status, "提交的内容有误，请按提示修改", errors);
