@@ -18,15 +18,10 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         string year,
         string villageId)
     {
-        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        var (y, who, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Read);
+        if (denied is not null)
         {
-            return Problems.NotFound("找不到该清单");
-        }
-
-        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Read);
-        if (!who.Allowed)
-        {
-            return who.Denied!;
+            return denied;
         }
 
         var view = await reader.ReadAsync(y, villageId, req.HttpContext.RequestAborted);
@@ -41,15 +36,10 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         string villageId,
         string step)
     {
-        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        var (y, who, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Submit);
+        if (denied is not null)
         {
-            return Problems.NotFound("找不到该清单");
-        }
-
-        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Submit);
-        if (!who.Allowed)
-        {
-            return who.Denied!;
+            return denied;
         }
 
         var form = await SubmissionForms.ReadAsync(req);
@@ -59,7 +49,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await submissions.SubmitAsync(
-            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: who.Principal!.Username),
+            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: who!.Principal!.Username),
             client,
             req.HttpContext.RequestAborted);
         return result.Accepted
@@ -75,15 +65,10 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         string villageId,
         string step)
     {
-        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
+        var (y, who, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Review);
+        if (denied is not null)
         {
-            return Problems.NotFound("找不到该清单");
-        }
-
-        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Review);
-        if (!who.Allowed)
-        {
-            return who.Denied!;
+            return denied;
         }
 
         var body = await JsonBodies.ReadAsync<ReviewBody>(req);
@@ -93,7 +78,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await reviews.ReviewAsync(
-            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: who.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
+            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: who!.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
             client,
             req.HttpContext.RequestAborted);
         if (!result.Accepted)
@@ -113,15 +98,15 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         string submissionId,
         string evidenceId)
     {
-        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId) || !Routes.IsId(submissionId) || !Routes.IsId(evidenceId))
+        var (y, _, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Read);
+        if (denied is not null)
         {
-            return Problems.NotFound("找不到该文件");
+            return denied;
         }
 
-        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Read);
-        if (!who.Allowed)
+        if (!Routes.IsId(submissionId) || !Routes.IsId(evidenceId))
         {
-            return who.Denied!;
+            return Problems.NotFound("找不到该文件");
         }
 
         var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.HttpContext.RequestAborted);

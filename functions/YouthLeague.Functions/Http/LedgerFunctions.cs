@@ -16,7 +16,7 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checklists/{year}/{villageId}/ledger")] HttpRequest req, string year, string villageId)
     {
-        var (y, who, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Read);
+        var (y, who, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Read);
         return denied ?? new OkObjectResult(await ledger.ReadAsync(y, villageId, who!.MaySeePersonalData, req.HttpContext.RequestAborted));
     }
 
@@ -24,7 +24,7 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
     public async Task<IActionResult> Replace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/checklists/{year}/{villageId}/ledger")] HttpRequest req, string year, string villageId)
     {
-        var (y, _, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Submit);
+        var (y, _, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Submit);
         if (denied is not null)
         {
             return denied;
@@ -43,7 +43,7 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
     public async Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/checklists/{year}/{villageId}/ledger/import")] HttpRequest req, string year, string villageId)
     {
-        var (y, _, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Submit);
+        var (y, _, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Submit);
         if (denied is not null)
         {
             return denied;
@@ -95,7 +95,7 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
     public async Task<IActionResult> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/checklists/{year}/{villageId}/ledger.csv")] HttpRequest req, string year, string villageId)
     {
-        var (y, who, denied) = await AuthorizeAsync(req, year, villageId, VillageAccess.Read);
+        var (y, who, denied) = await VillageRoute.AuthorizeAsync(access, req, year, villageId, VillageAccess.Read);
         if (denied is not null)
         {
             return denied;
@@ -111,17 +111,6 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
     {
         var who = await access.AuthenticateAsync(req);
         return who.Allowed ? new FileContentResult(LedgerFiles.Template(), "text/csv; charset=utf-8") { FileDownloadName = "ledger-template.csv" } : who.Denied!;
-    }
-
-    private async Task<(int Year, AccessResult? Who, IActionResult? Denied)> AuthorizeAsync(HttpRequest req, string year, string villageId, VillageAccess need)
-    {
-        if (!Routes.TryYear(year, out var y) || !Routes.IsId(villageId))
-        {
-            return (0, null, Problems.NotFound("找不到该台账"));
-        }
-
-        var who = await access.RequireVillageAsync(req, villageId, need);
-        return (y, who, who.Denied);
     }
 
     private static ObjectResult Respond(LedgerChange change) => change.Status == 200

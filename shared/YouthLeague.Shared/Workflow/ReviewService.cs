@@ -70,6 +70,11 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             return new ReviewResult(null, 404, "找不到该村这一年度的清单");
         }
 
+        if (await ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken) is { } refusal)
+        {
+            return new ReviewResult(null, refusal.Status, refusal.Title);
+        }
+
         var id = ReviewId(request);
         var table = storage.Table(TableNames.Checklists);
         var pk = Keys.Checklist(request.Year, request.VillageId);

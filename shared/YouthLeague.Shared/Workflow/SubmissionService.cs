@@ -53,13 +53,9 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
         }
 
-        // The orchestration must exist before anything is stored: an event raised at a missing instance is dropped.
-        var instance = await client.GetInstanceAsync(WorkflowNames.InstanceId(request.Year, request.VillageId), getInputsAndOutputs: false, cancellationToken);
-        if (instance?.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+        if (await ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken) is { } refusal)
         {
-            return instance?.RuntimeStatus == OrchestrationRuntimeStatus.Completed
-                ? new SubmissionResult(null, 409, "本年度清单已经结束，不能再提交")
-                : new SubmissionResult(null, 503, "该村的清单暂时不可用，请稍后再试");
+            return new SubmissionResult(null, refusal.Status, refusal.Title);
         }
 
         var id = SubmissionId(request);
