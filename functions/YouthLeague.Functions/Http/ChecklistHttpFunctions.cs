@@ -109,7 +109,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
             return Problems.NotFound("找不到该文件");
         }
 
-        var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.HttpContext.RequestAborted);
+        var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.Query["size"] == "thumb", req.HttpContext.RequestAborted);
         return file is null
             ? Problems.NotFound("找不到该文件")
             : new FileStreamResult(file.Value.Content, EvidenceKinds.ContentType(file.Value.Kind));

@@ -28,4 +28,4 @@ public sealed record EvidenceView(string Id, string Kind, long Bytes, string Url
 public sealed record ReviewView(string Decision, string Comment, string By, DateTimeOffset At, bool Exemplary);
 
 /// <summary>Evidence metadata kept with a submission; <see cref="Blob"/> is the app-made path, never the client's name.</summary>
-public sealed record EvidenceItem(string Id, string Kind, long Bytes, string Blob);
+public sealed record EvidenceItem(string Id, string Kind, long Bytes, string Blob, string? Thumbnail = null);

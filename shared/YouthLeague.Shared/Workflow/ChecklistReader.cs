@@ -95,7 +95,7 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
     {
         var fields = JsonSerializer.Deserialize<Dictionary<string, string>>(e.FieldsJson) ?? [];
         var evidence = (JsonSerializer.Deserialize<List<EvidenceItem>>(e.EvidenceJson, Json.Options) ?? [])
-            .Select(x => new EvidenceView(x.Id, x.Kind, x.Bytes, EvidenceUrls.Of(year, villageId, id, x.Id), null))
+            .Select(x => new EvidenceView(x.Id, x.Kind, x.Bytes, EvidenceUrls.Of(year, villageId, id, x.Id), x.Thumbnail is null ? null : EvidenceUrls.Of(year, villageId, id, x.Id) + "?size=thumb"))
             .ToList();
         return new SubmissionView(id, e.SubmittedAt, e.By, fields, evidence);
     }

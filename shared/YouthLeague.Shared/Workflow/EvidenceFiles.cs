@@ -8,7 +8,7 @@ public static class EvidenceFiles
 {
     /// <summary>Opens a submission's file by the ids in its record; the blob path never comes from the caller.</summary>
     public static async Task<(Stream Content, string Kind)?> OpenAsync(
-        StorageClients storage, int year, string villageId, string submissionId, string evidenceId, CancellationToken cancellationToken)
+        StorageClients storage, int year, string villageId, string submissionId, string evidenceId, bool thumbnail, CancellationToken cancellationToken)
     {
         var row = await storage.Table(TableNames.Checklists)
             .GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(year, villageId), Keys.Submission(submissionId), cancellationToken: cancellationToken);
@@ -24,7 +24,12 @@ public static class EvidenceFiles
             return null;
         }
 
-        var blob = await storage.EvidenceContainer.GetBlobClient(item.Blob).OpenReadAsync(cancellationToken: cancellationToken);
-        return (blob, item.Kind);
+        if (thumbnail && item.Thumbnail is null)
+        {
+            return null;
+        }
+
+        var blob = await storage.EvidenceContainer.GetBlobClient(thumbnail ? item.Thumbnail! : item.Blob).OpenReadAsync(cancellationToken: cancellationToken);
+        return (blob, thumbnail ? "jpeg" : item.Kind);
     }
 }

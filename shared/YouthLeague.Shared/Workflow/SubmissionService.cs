@@ -79,22 +79,60 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, errors.Status, "提交的内容有误，请按提示修改", errors);
         }
 
+        // Photos are re-encoded before anything is stored (metadata stripped, thumbnail made); one that does not decode is refused.
+        var prepared = new List<(ValidatedEvidence Evidence, byte[]? Image, byte[]? Thumbnail)>();
+        foreach (var e in evidence)
+        {
+            if (!ImageRecoder.CanRecode(e.Kind))
+            {
+                prepared.Add((e, null, null));
+                continue;
+            }
+
+            await using var original = e.File.Open();
+            var recoded = ImageRecoder.Recode(original, e.Kind);
+            if (recoded is null)
+            {
+                var bad = new ValidationErrors { Status = 415 };
+                bad.Add("evidence", "图片已损坏或无法读取，请重新拍摄或换一张");
+                return new SubmissionResult(null, 415, "提交的内容有误，请按提示修改", bad);
+            }
+
+            prepared.Add((e, recoded.Image, recoded.Thumbnail));
+        }
+
         var now = clock.GetUtcNow();
         var items = new List<EvidenceItem>();
+        var written = new List<string>();
         var container = storage.EvidenceContainer;
         try
         {
-            for (var i = 0; i < evidence.Count; i++)
+            for (var i = 0; i < prepared.Count; i++)
             {
-                var e = evidence[i];
+                var (e, image, thumbnail) = prepared[i];
                 var n = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var path = $"{request.Year}/{request.VillageId}/{request.Step}/{id}/{n}.{EvidenceKinds.Extension(e.Kind)}";
-                await using var content = e.File.Open();
-                await container.GetBlobClient(path).UploadAsync(
-                    content,
-                    new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = EvidenceKinds.ContentType(e.Kind) } },
-                    cancellationToken);
-                items.Add(new EvidenceItem(n, e.Kind, e.File.Length, path));
+                await using (var content = image is null ? e.File.Open() : new MemoryStream(image))
+                {
+                    written.Add(path);
+                    await container.GetBlobClient(path).UploadAsync(
+                        content,
+                        new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = EvidenceKinds.ContentType(e.Kind) } },
+                        cancellationToken);
+                }
+
+                string? thumbPath = null;
+                if (thumbnail is not null)
+                {
+                    thumbPath = $"{request.Year}/{request.VillageId}/{request.Step}/{id}/{n}.thumb.jpg";
+                    written.Add(thumbPath);
+                    await container.GetBlobClient(thumbPath).UploadAsync(
+                        new BinaryData(thumbnail),
+                        new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } },
+                        cancellationToken);
+                }
+
+                items.Add(new EvidenceItem(n, e.Kind, image?.Length ?? e.File.Length, path, thumbPath));
             }
 
             await table.AddEntityAsync(
@@ -119,7 +157,7 @@ public sealed class SubmissionService(
         }
         catch
         {
-            await DeleteQuietlyAsync(items.Select(i => i.Blob));
+            await DeleteQuietlyAsync(written);
             throw;
         }
 

@@ -13,12 +13,7 @@ namespace YouthLeague.Tests.LocalHost;
 [Collection(AzuriteCollection.Name)]
 public sealed class BadInputTests(Azurite azurite)
 {
-    private static byte[] JpegOf(int size)
-    {
-        var bytes = new byte[size];
-        DurabilityTests.Jpeg.CopyTo(bytes, 0);
-        return bytes;
-    }
+    private static byte[] JpegOf(int size) => TestImages.Jpeg(padTo: size);
 
     private static MultipartFormDataContent Form(Dictionary<string, string> fields, params (byte[] Bytes, string Name)[] files)
     {
@@ -64,6 +59,7 @@ public sealed class BadInputTests(Azurite azurite)
             ("oversized file", () => Form(volunteering, (JpegOf((10 * 1024 * 1024) + 1), "big.jpg")), HttpStatusCode.RequestEntityTooLarge, "文件过大"),
             ("executable named .jpg", () => Form(volunteering, (elf, "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "不支持的文件类型"),
             ("PDF named .jpg where only photos are allowed", () => Form(volunteering, (pdf, "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "不支持的文件类型"),
+            ("JPEG header on bytes that do not decode", () => Form(volunteering, ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 2, 3], "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "图片已损坏"),
             ("too many photos", () => Form(volunteering, (JpegOf(100), "1.jpg"), (JpegOf(100), "2.jpg"), (JpegOf(100), "3.jpg"), (JpegOf(100), "4.jpg")), HttpStatusCode.UnprocessableEntity, "最多上传 3 个文件"),
             ("no photo where one is required", () => Form(volunteering), HttpStatusCode.UnprocessableEntity, "请至少上传 1 个文件"),
             ("date outside the year", () => Form(With(volunteering, "date", "2025-06-01"), (JpegOf(100), "a.jpg")), HttpStatusCode.UnprocessableEntity, "应在 2026 年内"),
@@ -106,8 +102,9 @@ public sealed class BadInputTests(Azurite azurite)
             Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         }
 
-        var blob = Assert.Single(Blobs(village));
-        Assert.Matches($"^2026/{village}/volunteering/[0-9a-f]+/1\\.jpg$", blob);
+        var stored = Blobs(village);
+        Assert.Equal(2, stored.Count); // the photo, re-encoded, and its thumbnail
+        Assert.All(stored, b => Assert.Matches($"^2026/{village}/volunteering/[0-9a-f]+/1\\.(thumb\\.)?jpg$", b));
         await DurabilityTests.WaitForStatusAsync(secretary, village, "volunteering", "submitted");
         var page = await secretary.GetStringAsync($"/villages/{village}?year=2026");
         Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
@@ -138,7 +135,7 @@ public sealed class BadInputTests(Azurite azurite)
         }
 
         Assert.Single(SubmissionRows(village));
-        Assert.Single(Blobs(village));
+        Assert.Equal(2, Blobs(village).Count);
 
         List<string> SubmissionRows(string v) => new TableClient(azurite.ConnectionString, "Checklists")
             .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-" + v}"), select: ["RowKey"])

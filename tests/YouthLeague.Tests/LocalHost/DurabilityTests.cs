@@ -8,7 +8,7 @@ namespace YouthLeague.Tests.LocalHost;
 [Collection(AzuriteCollection.Name)]
 public sealed class DurabilityTests(Azurite azurite)
 {
-    public static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 1, 2, 3, 4, 5];
+    public static readonly byte[] Jpeg = TestImages.Jpeg();
 
     public static Dictionary<string, string> Forum() => new()
     {
@@ -107,7 +107,11 @@ public sealed class DurabilityTests(Azurite azurite)
         Assert.Equal("submitted", after.GetProperty("status").GetString());
         Assert.Equal(submissionId, Assert.Single(after.GetProperty("submissions").EnumerateArray()).GetProperty("id").GetString());
         var evidenceUrl = after.GetProperty("submissions")[0].GetProperty("evidence")[0].GetProperty("url").GetString();
-        Assert.Equal(Jpeg, await host.Http.GetByteArrayAsync(evidenceUrl));
+        var stored = await host.Http.GetByteArrayAsync(evidenceUrl);
+        Assert.Equal([0xFF, 0xD8, 0xFF], stored[..3]); // re-encoded on the way in, still a JPEG
+        Assert.NotNull(SkiaSharp.SKBitmap.Decode(stored));
+        var thumbnail = after.GetProperty("submissions")[0].GetProperty("evidence")[0].GetProperty("thumbnailUrl").GetString();
+        Assert.NotNull(SkiaSharp.SKBitmap.Decode(await host.Http.GetByteArrayAsync(thumbnail)));
 
         // The orchestration itself survived the kill and the second seeding did not restart it.
         var instances = new TableClient(azurite.ConnectionString, hub + "Instances");

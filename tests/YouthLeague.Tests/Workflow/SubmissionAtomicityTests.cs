@@ -59,6 +59,8 @@ public sealed class SubmissionAtomicityTests(Azurite azurite)
         var working = new SubmissionService(real, definitions, new ChecklistReader(real, definitions, TimeProvider.System), TimeProvider.System, NullLogger<SubmissionService>.Instance);
         var result = await working.SubmitAsync(request, host.Client);
         Assert.True(result.Accepted);
-        Assert.Equal(2, TestData.BlobNames(real.EvidenceContainer, $"2026/{village}/").Count);
+        var blobs = TestData.BlobNames(real.EvidenceContainer, $"2026/{village}/");
+        Assert.Equal(2, blobs.Count(b => !b.EndsWith(".thumb.jpg", StringComparison.Ordinal)));
+        Assert.Equal(2, blobs.Count(b => b.EndsWith(".thumb.jpg", StringComparison.Ordinal)));
     }
 }
