@@ -24,6 +24,7 @@ public static class YouthLeagueServices
         services.AddSingleton<ReviewService>();
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
+        services.AddSingleton<Notifications.ReminderRun>();
         services.AddSingleton<Ledger.LedgerService>();
         services.AddSingleton<Progress.ProgressService>();
         services.AddSingleton<Auth.SessionTokens>();

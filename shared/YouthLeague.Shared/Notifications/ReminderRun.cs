@@ -1,0 +1,85 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+using YouthLeague.Towns;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Notifications;
+
+public sealed record ReminderRunResult(DateOnly Day, int Considered, int Queued);
+
+/// <summary>
+/// The daily reminder run (09:00 China time). From the projections only, it queues: to each secretary, a
+/// reminder 14 and 3 days before a step's due date while the step is not handed in, and on the first day of a
+/// quarter one for each step already late; to each town reviewer, a digest of late villages on that day. The
+/// outbox keeps one per (recipient, reason, period), so a repeated or interrupted run adds nothing twice.
+/// </summary>
+public sealed class ReminderRun(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, TimeProvider clock, ILogger<ReminderRun> log)
+{
+    public static readonly int[] DaysBefore = [14, 3];
+
+    public async Task<ReminderRunResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var today = ChinaTime.Today(clock.GetUtcNow());
+        var definition = definitions.Find(today.Year);
+        if (definition is null)
+        {
+            return new ReminderRunResult(today, 0, 0);
+        }
+
+        var quarterStart = today.Day == 1 && (today.Month - 1) % 3 == 0;
+        var villages = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id);
+        var towns = await directory.TownsAsync(cancellationToken);
+        var reviewers = towns.ToDictionary(t => t.Id, t => "town." + t.Id);
+        var table = storage.Table(TableNames.TownProgress);
+        int considered = 0, queued = 0;
+        foreach (var town in towns)
+        {
+            var reminders = new List<Reminder>();
+            var late = new List<string>();
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(today.Year, town.Id)}"), cancellationToken: cancellationToken))
+            {
+                considered++;
+                if (!villages.TryGetValue(row.RowKey, out var village))
+                {
+                    continue;
+                }
+
+                foreach (var step in definition.Steps)
+                {
+                    var status = StepStatusNames.Parse(row.GetString(ChecklistProjection.ColumnOf(step.Key)) ?? "notStarted");
+                    var link = $"/villages/{village.Id}/steps/{step.Key}?year={today.Year}";
+                    if (status is StepStatus.NotStarted or StepStatus.Returned && DaysBefore.Contains(step.Due.DayNumber - today.DayNumber))
+                    {
+                        var days = step.Due.DayNumber - today.DayNumber;
+                        reminders.Add(new Reminder(village.Secretary.Username, village.Id, step.Key, $"due{days}-{step.Key}", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            $"“{step.Title}”还有 {days} 天截止（{step.Due:yyyy-MM-dd}），请尽快提交。", link));
+                    }
+
+                    if (ChecklistRules.IsOverdue(status, step.Due, today))
+                    {
+                        late.Add(village.Id);
+                        if (quarterStart)
+                        {
+                            reminders.Add(new Reminder(village.Secretary.Username, village.Id, step.Key, $"overdue-{step.Key}", $"{today.Year}Q{ChinaTime.QuarterOf(today)}",
+                                $"“{step.Title}”已过截止日期（{step.Due:yyyy-MM-dd}），请尽快提交。", link));
+                        }
+                    }
+                }
+            }
+
+            if (late.Count > 0)
+            {
+                var distinct = late.Distinct().Select(id => villages[id].Name).ToList();
+                reminders.Add(new Reminder(reviewers[town.Id], "", "", "digest", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    $"{town.Name}有 {distinct.Count} 个村存在逾期事项：{string.Join("、", distinct.Take(20))}{(distinct.Count > 20 ? " 等" : "")}。", $"/towns/{town.Id}?year={today.Year}&status=overdue"));
+            }
+
+            queued += await outbox.QueueAsync(reminders, cancellationToken);
+        }
+
+        log.LogInformation("Reminder run for {Day}: {Considered} villages considered, {Queued} reminders queued", today, considered, queued);
+        return new ReminderRunResult(today, considered, queued);
+    }
+}

@@ -1,0 +1,68 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using YouthLeague.LocalHost;
+using YouthLeague.Notifications;
+using YouthLeague.Storage;
+using YouthLeague.Tests.Auth;
+using YouthLeague.Tests.Infrastructure;
+using YouthLeague.Towns;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Tests.Notifications;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ReminderRunTests(Azurite azurite)
+{
+    [Fact]
+    public async Task RunAsync_RepeatedOnTheSameDay_QueuesEachReminderOnce()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 16, 1, 0, 0, TimeSpan.Zero)); // 09:00 in China, 14 days before forum is due
+        await using var services = AccountServiceTests.Services(azurite.ConnectionString, clock);
+        var storage = services.GetRequiredService<StorageClients>();
+        await storage.EnsureCreatedAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (town, village) = ("rt" + suffix, "rv-" + suffix);
+        await services.GetRequiredService<DirectoryService>().UpsertAsync(new DemoSeed(
+            new CitySeed("zoucheng", "邹城市", new PersonSeed("city", "市")),
+            [new TownSeed(town, "提醒镇", new PersonSeed("town." + town, "审核员"))],
+            [new VillageSeed(village, town, "提醒村", true, new PersonSeed("sec." + village, "书记"))]));
+        var progress = new TableEntity(Keys.Town(2026, town), village)
+        {
+            [ChecklistProjection.ColumnOf("ledger")] = "notStarted",
+            [ChecklistProjection.ColumnOf("forum")] = "notStarted",
+            [ChecklistProjection.ColumnOf("plan")] = "submitted",
+        };
+        await storage.Table(TableNames.TownProgress).UpsertEntityAsync(progress);
+        var run = services.GetRequiredService<ReminderRun>();
+        var outbox = services.GetRequiredService<Outbox>();
+
+        await run.RunAsync();
+        await run.RunAsync();
+
+        var secretary = (await outbox.ForAsync("sec." + village)).Select(n => n.RowKey).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["2026|due14-forum"], secretary);
+        var digest = Assert.Single(await outbox.ForAsync("town." + town));
+        Assert.Contains("提醒村", digest.Text, StringComparison.Ordinal);
+
+        // First day of the third quarter: late steps are reminded once for the quarter, again idempotently.
+        clock.SetUtcNow(new DateTimeOffset(2026, 7, 1, 1, 0, 0, TimeSpan.Zero));
+        await run.RunAsync();
+        await run.RunAsync();
+        secretary = (await outbox.ForAsync("sec." + village)).Select(n => n.RowKey).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["2026Q3|overdue-forum", "2026Q3|overdue-ledger", "2026|due14-forum"], secretary);
+        Assert.Equal(2, (await outbox.ForAsync("town." + town)).Count); // one digest per day
+    }
+
+    [Fact]
+    public void ReminderTimer_ScheduleInFunctionsMetadata_IsNineInTheMorningChinaTime()
+    {
+        var function = FunctionCatalog.Load(AppContext.BaseDirectory).Single(f => f.Name == "QueueReminders");
+        Assert.Equal(YouthLeague.Functions.Timers.ReminderTimer.Schedule, function.Metadata.Trigger.Schedule);
+
+        var schedule = TimerFunctionService.Schedule(function, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var next = schedule.GetNextOccurrence(new DateTime(2026, 6, 16, 0, 30, 0, DateTimeKind.Utc));
+        Assert.Equal(new DateTime(2026, 6, 16, 1, 0, 0), next);
+        Assert.Equal(9, YouthLeague.Checklist.ChinaTime.ToChina(new DateTimeOffset(next, TimeSpan.Zero)).Hour);
+    }
+}
