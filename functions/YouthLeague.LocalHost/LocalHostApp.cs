@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Hosting;
+using OpenTelemetry.Trace;
 using YouthLeague.Storage;
 using YouthLeague.Workflow;
 
@@ -71,6 +72,7 @@ public static class LocalHostApp
         });
 
         builder.Services.AddYouthLeague(config);
+        builder.Services.AddYouthLeagueTelemetry(config, t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddMvcCore();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using YouthLeague.LocalHost;
+using YouthLeague.Tests.Infrastructure;
+
+namespace YouthLeague.Tests.LocalHost;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TelemetryTests(Azurite azurite)
+{
+    [Fact]
+    public async Task LocalHost_HealthRequest_TracesTheHttpCallAndItsStorageCalls()
+    {
+        var spans = new List<Activity>();
+        var ports = FreePorts.Block(2);
+        await using var app = LocalHostApp.Build(
+            [$"--AzureWebJobsStorage={azurite.ConnectionString}", $"--LocalHost:Port={ports}", $"--LocalHost:SidecarPort={ports + 1}", "--LocalHost:TaskHub=otel" + Guid.NewGuid().ToString("N")[..10]],
+            b => b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        await LocalHostApp.StartAsync(app);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports}") };
+            (await http.GetAsync("/api/health")).EnsureSuccessStatusCode();
+            app.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+            lock (spans)
+            {
+                var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/api/health", StringComparison.Ordinal));
+                Assert.Contains(spans, s => s.Source.Name.StartsWith("Azure.Data.Tables", StringComparison.Ordinal) && s.TraceId == request.TraceId);
+            }
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+}
