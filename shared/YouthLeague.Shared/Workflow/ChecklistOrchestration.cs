@@ -37,7 +37,7 @@ public static class ChecklistOrchestration
             if (winner == command)
             {
                 cts.Cancel();
-                state = await HandleAsync(context, run, state, command.Result, log);
+                state = await HandleAsync(context, run, state, await command, log);
                 if (++handled >= MaxCommandsPerGeneration)
                 {
                     ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
@@ -54,7 +54,7 @@ public static class ChecklistOrchestration
             log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
             if (command.IsCompletedSuccessfully)
             {
-                state = await HandleAsync(context, run, state, command.Result, log);
+                state = await HandleAsync(context, run, state, await command, log);
             }
 
             if (run.Quarter >= 4)
@@ -84,7 +84,7 @@ public static class ChecklistOrchestration
                 break;
             }
 
-            carried.Add(buffered.Result);
+            carried.Add(buffered.GetAwaiter().GetResult()); // completed: it came from the buffer
         }
 
         context.ContinueAsNew(next with { Carried = carried }, preserveUnprocessedEvents: true);
