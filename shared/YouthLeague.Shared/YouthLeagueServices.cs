@@ -33,6 +33,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Auth.SignInPages>();
         services.AddSingleton<Web.ChecklistPages>();
         services.AddSingleton<Web.DashboardPages>();
+        services.AddSingleton<Web.ReviewPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }

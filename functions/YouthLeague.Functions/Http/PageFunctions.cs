@@ -7,7 +7,7 @@ using YouthLeague.Web;
 namespace YouthLeague.Functions.Http;
 
 /// <summary>People's pages (HTML). The logic is in shared/Web.</summary>
-public sealed class PageFunctions(ChecklistPages checklists, DashboardPages dashboards)
+public sealed class PageFunctions(ChecklistPages checklists, DashboardPages dashboards, ReviewPages reviews)
 {
     [Function("VillagePage")]
     public Task<IActionResult> Village(
@@ -32,4 +32,27 @@ public sealed class PageFunctions(ChecklistPages checklists, DashboardPages dash
     [Function("CityPage")]
     public Task<IActionResult> City(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "city")] HttpRequest req) => dashboards.CityAsync(req);
+
+    [Function("ReviewQueuePage")]
+    public Task<IActionResult> ReviewQueue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "towns/{townId}/reviews")] HttpRequest req, string townId) =>
+        reviews.QueueAsync(req, townId, req.Query["approved"].ToString() is { Length: > 0 } n ? $"已批量通过 {n} 项" : null);
+
+    [Function("ReviewQueueApprove")]
+    public Task<IActionResult> ReviewQueueApprove(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "towns/{townId}/reviews")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string townId) => reviews.ApproveSelectedAsync(req, townId, client);
+
+    [Function("ReviewPage")]
+    public Task<IActionResult> Review(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "villages/{villageId}/steps/{step}/review")] HttpRequest req, string villageId, string step) =>
+        reviews.ReviewFormAsync(req, villageId, step);
+
+    [Function("ReviewSubmit")]
+    public Task<IActionResult> ReviewSubmit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/steps/{step}/review")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string villageId,
+        string step) => reviews.ReviewAsync(req, villageId, step, client);
 }

@@ -45,6 +45,40 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
 
         await Checklists.SubmitTransactionAsync(batch, cancellationToken);
         await WriteTownProgressAsync(state, change.TownId, cancellationToken);
+        if (change.Outcome == Outcome.Applied)
+        {
+            await UpdateReviewQueueAsync(change, cancellationToken);
+        }
+    }
+
+    /// <summary>Partition "{year}-{townId}-queue" of TownProgress: one row per step waiting for review, oldest first by RowKey.</summary>
+    public static string QueuePartition(int year, string townId) => Keys.Town(year, townId) + "-queue";
+
+    public static string QueueRow(string villageId, string step) => $"{villageId}|{step}";
+
+    private async Task UpdateReviewQueueAsync(ChecklistChange change, CancellationToken cancellationToken)
+    {
+        var table = storage.Table(TableNames.TownProgress);
+        var pk = QueuePartition(change.State.Year, change.TownId);
+        var rk = QueueRow(change.State.VillageId, change.Command.Step);
+        if (change.To == StepStatus.Submitted)
+        {
+            await table.UpsertEntityAsync(
+                new TableEntity(pk, rk) { ["VillageId"] = change.State.VillageId, ["Step"] = change.Command.Step, ["SubmissionId"] = change.Command.Id, ["SubmittedAt"] = change.Command.At },
+                TableUpdateMode.Replace,
+                cancellationToken);
+        }
+        else
+        {
+            try
+            {
+                await table.DeleteEntityAsync(pk, rk, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Not queued (a replay already removed it).
+            }
+        }
     }
 
     /// <summary>The quarter's snapshot, written once: a replay finds the row and leaves it as it was.</summary>
@@ -93,6 +127,18 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
 
     /// <summary>One row per village in its town's partition, so a town page is one query.
     /// Overdue is not stored: it depends on the day the page is read.</summary>
+    /// <summary>The steps of a town waiting for review, oldest first (one query).</summary>
+    public async Task<IReadOnlyList<(string VillageId, string Step, DateTimeOffset SubmittedAt)>> ReviewQueueAsync(int year, string townId, CancellationToken cancellationToken = default)
+    {
+        var list = new List<(string, string, DateTimeOffset)>();
+        await foreach (var row in storage.Table(TableNames.TownProgress).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {QueuePartition(year, townId)}"), cancellationToken: cancellationToken))
+        {
+            list.Add((row.GetString("VillageId"), row.GetString("Step"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.MinValue));
+        }
+
+        return list.OrderBy(x => x.Item3).ToList();
+    }
+
     private async Task WriteTownProgressAsync(ChecklistState state, string townId, CancellationToken cancellationToken)
     {
         var row = new TableEntity(Keys.Town(state.Year, townId), state.VillageId)
