@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Polly;
 using Microsoft.Extensions.DependencyInjection;
 using YouthLeague.Checklist;
 using YouthLeague.Towns;
@@ -25,6 +26,19 @@ public static class YouthLeagueServices
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Notifications.ReminderRun>();
+        services.AddSingleton<Notifications.NotificationDispatcher>();
+        // Robots get three tries with exponential back-off, then the notification is marked failed.
+        // Retry delays run on the system clock, whatever clock the app's logic is given (tests fake that one).
+        services.AddHttpClient(Notifications.Webhooks.HttpClientName).AddResilienceHandler("webhooks", r =>
+        {
+            r.TimeProvider = TimeProvider.System;
+            r.AddRetry(new Microsoft.Extensions.Http.Resilience.HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = config.GetValue("YouthLeague:Webhooks:Retries", 3),
+                Delay = config.GetValue("YouthLeague:Webhooks:RetryDelay", TimeSpan.FromSeconds(2)),
+                BackoffType = DelayBackoffType.Exponential,
+            }).AddTimeout(TimeSpan.FromSeconds(10));
+        });
         services.AddSingleton<Ledger.LedgerService>();
         services.AddSingleton<Progress.ProgressService>();
         services.AddSingleton<Auth.SessionTokens>();

@@ -6,7 +6,7 @@ using YouthLeague.Notifications;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class NoticeFunctions(Outbox outbox, Access access)
+public sealed class NoticeFunctions(Outbox outbox, NotificationDispatcher dispatcher, Access access)
 {
     /// <summary>The caller's own notices (the in-app channel), newest first.</summary>
     [Function("ListNotices")]
@@ -21,5 +21,20 @@ public sealed class NoticeFunctions(Outbox outbox, Access access)
 
         var notices = await outbox.ForAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
         return new OkObjectResult(notices.OrderByDescending(n => n.QueuedAt).Select(n => new { id = n.RowKey, n.Reason, n.Period, n.Text, n.Link, n.Status, n.QueuedAt }));
+    }
+
+    /// <summary>Notifications to a town's people that the robot could not deliver, for its reviewer to follow up.</summary>
+    [Function("ListFailedNotifications")]
+    public async Task<IActionResult> Failed(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/towns/{townId}/notifications/failed")] HttpRequest req, string townId)
+    {
+        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
+        var failed = await dispatcher.FailedAsync(townId, req.HttpContext.RequestAborted);
+        return new OkObjectResult(failed.Select(n => new { recipient = n.PartitionKey, n.VillageId, n.Reason, n.Period, n.Text, n.QueuedAt }));
     }
 }

@@ -42,6 +42,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("Login", (c, _) => Json(HttpMethod.Post, "/api/auth/login", new { username = "nobody", password = "wrong-1234" }), WrongPasswordForEveryone),
         ("Me", (c, _) => Get("/api/me"), SignedIn),
         ("ListNotices", (c, _) => Get("/api/notices"), SignedIn),
+        ("ListFailedNotifications", (c, _) => Get($"/api/towns/{c.TownHere}/notifications/failed"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
         ("ListTowns", (c, _) => Get("/api/towns"), SignedIn),
         ("ListVillages", (c, _) => Get("/api/villages"), SignedIn),
         ("GetChecklist", (c, _) => Get($"/api/checklists/2026/{c.Village}"), VillageRead),
