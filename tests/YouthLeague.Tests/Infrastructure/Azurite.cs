@@ -76,7 +76,8 @@ public sealed class Azurite : IAsyncLifetime
 
 public static class FreePorts
 {
-    private static int next = 30000 + (Environment.ProcessId % 200 * 50);
+    // Below Linux's ephemeral range (32768+), where outgoing connections would race us for the same ports.
+    private static int next = 22000 + (Environment.ProcessId % 100 * 100);
 
     /// <summary>A run of <paramref name="count"/> consecutive free TCP ports.</summary>
     public static int Block(int count)

@@ -40,6 +40,14 @@ public sealed class TelemetryTests(Azurite azurite)
         }
         finally
         {
+            // Stopping the sidecar before any worker has connected crashes it (a NullReferenceException in
+            // DurableTask.AzureStorage's StopAsync, thrown on a thread-pool callback): run one orchestration first.
+            var client = app.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+            var village = "otel-" + Guid.NewGuid().ToString("N")[..8];
+            await app.Services.GetRequiredService<YouthLeague.Workflow.ChecklistStarter>()
+                .StartAsync(client, 2026, village, "taiping", YouthLeague.Checklist.ChecklistCalendar.Real(2026));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await client.WaitForInstanceStartAsync(YouthLeague.Workflow.WorkflowNames.InstanceId(2026, village), cts.Token);
             await app.StopAsync();
         }
     }
