@@ -13,7 +13,7 @@ namespace YouthLeague.Web;
 /// A first secretary's pages: the village's six steps as cards, and one form per step built from the checklist
 /// definition. Plain form posts with a redirect after success: they work without JavaScript, on a 390-px screen.
 /// </summary>
-public sealed class ChecklistPages(Access access, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, TimeProvider clock)
+public sealed class ChecklistPages(Access access, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Notifications.Outbox outbox, TimeProvider clock)
 {
     public const string FormTokenField = "formToken";
 
@@ -43,6 +43,23 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
         {
             sb.Append("<div class=\"card\"><p>本年度的清单尚未开始。</p></div>");
             return Html.Page(village.Name, sb.ToString(), user: who.Principal.Username, antiforgery: Antiforgery(req));
+        }
+
+        if (mine)
+        {
+            // The in-app channel: this secretary's latest reminders.
+            var notices = (await outbox.ForAsync(who.Principal.Username, req.HttpContext.RequestAborted)).OrderByDescending(n => n.QueuedAt).Take(5).ToList();
+            if (notices.Count > 0)
+            {
+                sb.Append("<div class=\"card\" id=\"notices\"><h2>提醒</h2><ul>");
+                foreach (var n in notices)
+                {
+                    sb.Append("<li><a href=\"").Append(Html.E(n.Link)).Append("\">").Append(Html.E(n.Text)).Append("</a> <span class=\"muted\">")
+                      .Append(n.QueuedAt.ToOffset(ChinaTime.Offset).ToString("MM-dd", CultureInfo.InvariantCulture)).Append("</span></li>");
+                }
+
+                sb.Append("</ul></div>");
+            }
         }
 
         var approved = view.Steps.Count(s => s.Status == "approved");

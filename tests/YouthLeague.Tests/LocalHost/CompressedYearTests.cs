@@ -94,6 +94,11 @@ public sealed class CompressedYearTests(Azurite azurite, ITestOutputHelper outpu
         Assert.Contains("2026Q2|overdue-ledger", reminders);
         Assert.DoesNotContain(reminders, r => r.EndsWith("-forum", StringComparison.Ordinal) && r.StartsWith("2026Q3", StringComparison.Ordinal));
 
+        // The secretary sees the reminders the year queued for her on her page (the in-app channel).
+        var page = await host.Http.GetStringAsync($"/villages/{village}?year=2026");
+        Assert.Contains("id=\"notices\"", page, StringComparison.Ordinal);
+        Assert.Contains("建立一本团员青年台账", page[page.IndexOf("id=\"notices\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
         var history = new TableClient(azurite.ConnectionString, hub + "History")
             .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}"), select: ["RowKey"])
             .Count();
