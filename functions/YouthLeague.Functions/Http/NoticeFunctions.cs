@@ -20,7 +20,23 @@ public sealed class NoticeFunctions(Outbox outbox, NotificationDispatcher dispat
         }
 
         var notices = await outbox.ForAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
-        return new OkObjectResult(notices.OrderByDescending(n => n.QueuedAt).Select(n => new { id = n.RowKey, n.Reason, n.Period, n.Text, n.Link, n.Status, n.QueuedAt }));
+        return new OkObjectResult(notices.OrderByDescending(n => n.QueuedAt).Select(n => new { id = n.RowKey, n.Reason, n.Period, n.Text, n.Link, n.Status, n.QueuedAt, n.Read }));
+    }
+
+    /// <summary>Marks the caller's notices read (the page's "全部标为已读" posts here too, with its anti-forgery token).</summary>
+    [Function("MarkNoticesRead")]
+    public async Task<IActionResult> MarkRead(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/read")] HttpRequest req)
+    {
+        var who = await access.AuthenticateAsync(req);
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
+        var changed = await outbox.MarkAllReadAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
+        var back = req.Query["back"].ToString();
+        return back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) && !back.Contains('\\', StringComparison.Ordinal) ? new RedirectResult(back) : new OkObjectResult(new { marked = changed });
     }
 
     /// <summary>Notifications to a town's people that the robot could not deliver, for its reviewer to follow up.</summary>

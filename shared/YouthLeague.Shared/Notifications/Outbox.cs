@@ -22,6 +22,9 @@ public sealed class NotificationEntity : EntityBase
     public string Status { get; set; } = "queued";
 
     public DateTimeOffset QueuedAt { get; set; }
+
+    /// <summary>Seen by its recipient in the app (independent of robot delivery).</summary>
+    public bool Read { get; set; }
 }
 
 public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link);
@@ -66,6 +69,20 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         }
 
         return added;
+    }
+
+    /// <summary>Marks every notice of the recipient read; returns how many changed.</summary>
+    public async Task<int> MarkAllReadAsync(string recipient, CancellationToken cancellationToken = default)
+    {
+        var changed = 0;
+        foreach (var n in (await ForAsync(recipient, cancellationToken)).Where(n => !n.Read))
+        {
+            await storage.Table(TableNames.Outbox).UpsertEntityAsync(
+                new TableEntity(n.PartitionKey, n.RowKey) { [nameof(NotificationEntity.Read)] = true }, TableUpdateMode.Merge, cancellationToken);
+            changed++;
+        }
+
+        return changed;
     }
 
     public async Task<IReadOnlyList<NotificationEntity>> ForAsync(string recipient, CancellationToken cancellationToken = default)

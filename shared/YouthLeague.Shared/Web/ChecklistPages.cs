@@ -54,11 +54,18 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
                 sb.Append("<div class=\"card\" id=\"notices\"><h2>提醒</h2><ul>");
                 foreach (var n in notices)
                 {
-                    sb.Append("<li><a href=\"").Append(Html.E(n.Link)).Append("\">").Append(Html.E(n.Text)).Append("</a> <span class=\"muted\">")
+                    sb.Append("<li>").Append(n.Read ? "" : "<strong class=\"late\">新</strong> ").Append("<a href=\"").Append(Html.E(n.Link)).Append("\">").Append(Html.E(n.Text)).Append("</a> <span class=\"muted\">")
                       .Append(n.QueuedAt.ToOffset(ChinaTime.Offset).ToString("MM-dd", CultureInfo.InvariantCulture)).Append("</span></li>");
                 }
 
-                sb.Append("</ul></div>");
+                sb.Append("</ul>");
+                if (notices.Any(n => !n.Read))
+                {
+                    sb.Append("<form method=\"post\" action=\"/api/notices/read?back=/villages/").Append(Html.E(villageId)).Append("\">")
+                      .Append(Html.Hidden(Access.AntiforgeryField, Antiforgery(req))).Append("<button class=\"secondary\">全部标为已读</button></form>");
+                }
+
+                sb.Append("</div>");
             }
         }
 

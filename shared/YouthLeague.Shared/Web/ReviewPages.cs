@@ -11,7 +11,7 @@ using YouthLeague.Workflow;
 namespace YouthLeague.Web;
 
 /// <summary>A town reviewer's queue (oldest first, one query), one submission to approve or return, and batch approval.</summary>
-public sealed class ReviewPages(Access access, ChecklistProjection projection, ChecklistReader reader, ReviewService reviews, DirectoryService directory, ChecklistPages checklistPages)
+public sealed class ReviewPages(Access access, ChecklistProjection projection, ChecklistReader reader, ReviewService reviews, DirectoryService directory, ChecklistPages checklistPages, Notifications.NotificationDispatcher dispatcher)
 {
     public async Task<IActionResult> QueueAsync(HttpRequest req, string townId, string? notice = null)
     {
@@ -28,6 +28,18 @@ public sealed class ReviewPages(Access access, ChecklistProjection projection, C
         if (notice is not null)
         {
             sb.Append("<p class=\"ok\" role=\"status\">").Append(Html.E(notice)).Append("</p>");
+        }
+
+        var failed = await dispatcher.FailedAsync(townId, req.HttpContext.RequestAborted);
+        if (failed.Count > 0)
+        {
+            sb.Append("<div class=\"card overdue\" id=\"failed-notices\"><h2>未能送达的提醒（").Append(failed.Count).Append("）</h2><p class=\"muted\">群机器人多次发送失败，请电话联系：</p><ul>");
+            foreach (var n in failed.Take(20))
+            {
+                sb.Append("<li>").Append(Html.E(names.GetValueOrDefault(n.VillageId, n.PartitionKey))).Append("：").Append(Html.E(n.Text)).Append("</li>");
+            }
+
+            sb.Append("</ul></div>");
         }
 
         if (queue.Count == 0)

@@ -74,6 +74,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("LoginForm", (c, _) => Form("/login", ("username", "nobody"), ("password", "x")), Public),
         ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
         ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),
+        ("MarkNoticesRead", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/notices/read"), SignedIn),
         ("Logout", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"), SignedIn),
         ("LogoutForm", (c, _) => Form("/logout"), Rule(Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin)),
     ];

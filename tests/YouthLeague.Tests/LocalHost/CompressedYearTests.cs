@@ -98,6 +98,14 @@ public sealed class CompressedYearTests(Azurite azurite, ITestOutputHelper outpu
         var page = await host.Http.GetStringAsync($"/villages/{village}?year=2026");
         Assert.Contains("id=\"notices\"", page, StringComparison.Ordinal);
         Assert.Contains("建立一本团员青年台账", page[page.IndexOf("id=\"notices\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.Contains("全部标为已读", page, StringComparison.Ordinal);
+        using (var read = await host.Http.PostAsync("/api/notices/read", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        Assert.DoesNotContain("全部标为已读", await host.Http.GetStringAsync($"/villages/{village}?year=2026"), StringComparison.Ordinal);
+        Assert.All(JsonDocument.Parse(await host.Http.GetStringAsync("/api/notices")).RootElement.EnumerateArray(), n => Assert.True(n.GetProperty("read").GetBoolean()));
 
         var history = new TableClient(azurite.ConnectionString, hub + "History")
             .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}"), select: ["RowKey"])

@@ -115,4 +115,44 @@ public sealed class NotificationDispatcherTests(Azurite azurite)
         Assert.Equal(2, failed.Count);
         Assert.All(failed, n => Assert.Equal(village, n.VillageId));
     }
+
+    [Fact]
+    public async Task DeliverAsync_ClaimLeftByAKilledRun_IsSentOnceAfterTheClaimTimesOut()
+    {
+        using var robot = new Robot(200);
+        var now = DateTimeOffset.UtcNow;
+        var (services, clock, village, _) = await SetUpAsync(robot, "wecom", now);
+        await using var _ = services;
+        var dispatcher = services.GetRequiredService<NotificationDispatcher>();
+        var outbox = services.GetRequiredService<Outbox>();
+        var table = services.GetRequiredService<StorageClients>().Table(TableNames.Outbox);
+
+        // A run claimed both rows and died before sending: they stay "sending".
+        foreach (var n in await outbox.ForAsync("sec." + village))
+        {
+            n.Status = "sending";
+            await table.UpdateEntityAsync(n, n.ETag);
+        }
+
+        clock.SetUtcNow(now.AddMinutes(1));
+        if (!NotificationDispatcher.QuietHours(clock.GetUtcNow()))
+        {
+            Assert.Equal(0, (await dispatcher.DeliverAsync()).Sent); // still claimed by the dead run
+        }
+
+        clock.SetUtcNow(now + NotificationDispatcher.ClaimTimeout + TimeSpan.FromMinutes(1));
+        while (NotificationDispatcher.QuietHours(clock.GetUtcNow()))
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        await dispatcher.DeliverAsync();
+        await dispatcher.DeliverAsync();
+
+        Assert.Equal(2, robot.Received.Count);
+        Assert.All(await outbox.ForAsync("sec." + village), n => Assert.Equal("sent", n.Status));
+        Assert.Equal(2, await outbox.MarkAllReadAsync("sec." + village));
+        Assert.All(await outbox.ForAsync("sec." + village), n => Assert.True(n.Read));
+        Assert.Equal(0, await outbox.MarkAllReadAsync("sec." + village));
+    }
 }
