@@ -47,26 +47,7 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
 
         if (mine)
         {
-            // The in-app channel: this secretary's latest reminders.
-            var notices = (await outbox.ForAsync(who.Principal.Username, req.HttpContext.RequestAborted)).OrderByDescending(n => n.QueuedAt).Take(5).ToList();
-            if (notices.Count > 0)
-            {
-                sb.Append("<div class=\"card\" id=\"notices\"><h2>提醒</h2><ul>");
-                foreach (var n in notices)
-                {
-                    sb.Append("<li>").Append(n.Read ? "" : "<strong class=\"late\">新</strong> ").Append("<a href=\"").Append(Html.E(n.Link)).Append("\">").Append(Html.E(n.Text)).Append("</a> <span class=\"muted\">")
-                      .Append(n.QueuedAt.ToOffset(ChinaTime.Offset).ToString("MM-dd", CultureInfo.InvariantCulture)).Append("</span></li>");
-                }
-
-                sb.Append("</ul>");
-                if (notices.Any(n => !n.Read))
-                {
-                    sb.Append("<form method=\"post\" action=\"/api/notices/read?back=/villages/").Append(Html.E(villageId)).Append("\">")
-                      .Append(Html.Hidden(Access.AntiforgeryField, Antiforgery(req))).Append("<button class=\"secondary\">全部标为已读</button></form>");
-                }
-
-                sb.Append("</div>");
-            }
+            sb.Append(await NoticesAsync(req, who.Principal.Username, $"/villages/{villageId}"));
         }
 
         var approved = view.Steps.Count(s => s.Status == "approved");
@@ -249,6 +230,32 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
         "xlsx" => ".xlsx",
         _ => "",
     };
+
+    /// <summary>The in-app channel: the person's latest five notices, unread ones marked, with "mark all read".</summary>
+    public async Task<string> NoticesAsync(HttpRequest req, string username, string back)
+    {
+        var notices = (await outbox.ForAsync(username, req.HttpContext.RequestAborted)).OrderByDescending(n => n.QueuedAt).Take(5).ToList();
+        if (notices.Count == 0)
+        {
+            return "";
+        }
+
+        var sb = new StringBuilder("<div class=\"card\" id=\"notices\"><h2>提醒</h2><ul>");
+        foreach (var n in notices)
+        {
+            sb.Append("<li>").Append(n.Read ? "" : "<strong class=\"late\">新</strong> ").Append("<a href=\"").Append(Html.E(n.Link)).Append("\">").Append(Html.E(n.Text)).Append("</a> <span class=\"muted\">")
+              .Append(n.QueuedAt.ToOffset(ChinaTime.Offset).ToString("MM-dd", CultureInfo.InvariantCulture)).Append("</span></li>");
+        }
+
+        sb.Append("</ul>");
+        if (notices.Any(n => !n.Read))
+        {
+            sb.Append("<form method=\"post\" action=\"/api/notices/read?back=").Append(Html.E(back)).Append("\">")
+              .Append(Html.Hidden(Access.AntiforgeryField, Antiforgery(req))).Append("<button>全部标为已读</button></form>");
+        }
+
+        return sb.Append("</div>").ToString();
+    }
 
     /// <summary>The page's anti-forgery token, derived from the session cookie (bearer callers need none).</summary>
     public static string Antiforgery(HttpRequest req) =>

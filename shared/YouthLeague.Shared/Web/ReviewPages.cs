@@ -30,6 +30,7 @@ public sealed class ReviewPages(Access access, ChecklistProjection projection, C
             sb.Append("<p class=\"ok\" role=\"status\">").Append(Html.E(notice)).Append("</p>");
         }
 
+        sb.Append(await checklistPages.NoticesAsync(req, who.Principal!.Username, $"/towns/{townId}/reviews"));
         var failed = await dispatcher.FailedAsync(townId, req.HttpContext.RequestAborted);
         if (failed.Count > 0)
         {
