@@ -15,8 +15,14 @@ public static class YouthLeagueServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageClients.FromConfiguration(config));
-        services.AddSingleton(_ => new ChecklistDefinitions(
-            config["YouthLeague:ChecklistFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "seeds", "checklists")));
+        services.AddSingleton(_ =>
+        {
+            // Every year's definition is validated when the app first needs one: a bad file stops it with its problems listed.
+            var definitions = new ChecklistDefinitions(
+                config["YouthLeague:ChecklistFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "seeds", "checklists"));
+            definitions.LoadAll();
+            return definitions;
+        });
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ChecklistReader>();
         services.AddSingleton<ChecklistProjection>();

@@ -73,8 +73,6 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
         return Result(null);
     }
 
-    public async Task<AccessResult> SignedInAsync(HttpRequest req) => await AuthenticateAsync(req);
-
     public async Task<AccessResult> RequireAsync(HttpRequest req, Func<Principal, bool> allowed, string deniedTitle = "您无权进行此操作")
     {
         var result = await AuthenticateAsync(req);

@@ -7,8 +7,6 @@ public static class Roles
     public const string City = "city";
     public const string Town = "town";
     public const string Secretary = "secretary";
-
-    public static bool IsValid(string? role) => role is City or Town or Secretary;
 }
 
 /// <summary>Row of the Accounts table: PartitionKey "account", RowKey = username.</summary>

@@ -54,14 +54,6 @@ public static class LedgerFiles
 
     public static byte[] Csv(IEnumerable<LedgerRow> rows) => Web.Csv.Write([Columns, .. rows.Select(Values)]);
 
-    public static byte[] Xlsx(IEnumerable<LedgerRow> rows)
-    {
-        var sheet = rows.Select(r => Columns.Zip(Values(r)).ToDictionary(p => p.First, p => (object?)p.Second)).ToList();
-        using var buffer = new MemoryStream();
-        buffer.SaveAs(sheet.Count > 0 ? sheet : [Columns.ToDictionary(c => c, _ => (object?)null)], sheetName: "台账");
-        return buffer.ToArray();
-    }
-
     private static IEnumerable<string> Values(LedgerRow r) =>
     [
         r.Name, r.Sex, r.BirthYear.ToString(CultureInfo.InvariantCulture), LedgerRules.YesNo(r.IsLeagueMember), r.Phone ?? "",

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using YouthLeague.Checklist;
 
 namespace YouthLeague.Web;
 
@@ -21,6 +20,4 @@ public static class Problems
     public static ObjectResult NotFound(string title) => Create(404, title);
 
     public static ObjectResult BadRequest(string title, IDictionary<string, string[]>? errors = null) => Create(400, title, errors);
-
-    public static ObjectResult Invalid(ValidationErrors errors, string title = "提交的内容有误，请按提示修改") => Create(errors.Status, title, errors);
 }

@@ -14,7 +14,7 @@ public static class SubmissionForms
     /// <summary>Form fields that are transport, not answers.</summary>
     private static readonly string[] NoFileHere = ["这里不能上传文件"];
 
-    private static readonly HashSet<string> Reserved = ["__RequestVerificationToken", "formToken", "draft"];
+    private static readonly HashSet<string> Reserved = ["__RequestVerificationToken", "formToken"];
 
     public static async Task<SubmissionForm> ReadAsync(HttpRequest req)
     {
