@@ -51,7 +51,9 @@ public static class YouthLeagueServices
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
         services.AddSingleton<Auth.SignInPages>();
+        services.AddSingleton<Web.Drafts>();
         services.AddSingleton<Web.ChecklistPages>();
+        services.AddSingleton<Web.LedgerPages>();
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();

@@ -460,7 +460,18 @@ public class SubmissionValidatorTests
     {
         var (_, evidence, errors) = Validate(Volunteering, VolunteeringInput(), Files.Pdf);
 
-        Assert.Equal("不支持的文件类型，请上传：JPEG 照片、PNG 图片、WebP 图片、HEIC 照片", SingleError(errors, "evidence"));
+        Assert.Equal("不支持的文件类型，请上传：JPEG 照片、PNG 图片、WebP 图片", SingleError(errors, "evidence"));
+        Assert.Equal(415, errors.Status);
+        Assert.Empty(evidence);
+    }
+
+    [Fact]
+    public void Validate_HeicPhoto_RefusedWithHowToSendJpeg()
+    {
+        var (_, evidence, errors) = Validate(Volunteering, VolunteeringInput(), Files.Heic);
+
+        Assert.Contains("HEIC", SingleError(errors, "evidence"), StringComparison.Ordinal);
+        Assert.Contains("JPEG", SingleError(errors, "evidence"), StringComparison.Ordinal);
         Assert.Equal(415, errors.Status);
         Assert.Empty(evidence);
     }

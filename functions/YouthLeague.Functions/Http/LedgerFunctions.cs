@@ -49,43 +49,14 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
             return denied;
         }
 
-        if (!req.HasFormContentType)
+        var upload = await LedgerUpload.ReadAsync(req);
+        if (upload.Content is null)
         {
-            return Problems.Create(415, "请以表单上传 .xlsx 或 .csv 文件");
+            return Problems.Create(upload.Status, upload.Title!);
         }
 
-        IFormCollection form;
-        try
-        {
-            form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Problems.BadRequest("表单格式不正确，无法读取");
-        }
-
-        var file = form.Files.Count > 0 ? form.Files[0] : null;
-        if (file is null || file.Length == 0)
-        {
-            return Problems.Create(422, "请选择要导入的文件");
-        }
-
-        if (file.Length > LedgerFiles.MaxBytes)
-        {
-            return Problems.Create(413, $"文件过大：台账文件不超过 {SubmissionValidator.Size(LedgerFiles.MaxBytes)}");
-        }
-
-        await using var content = new MemoryStream();
-        await file.CopyToAsync(content, req.HttpContext.RequestAborted);
-        content.Position = 0;
-        var kind = EvidenceKinds.Detect(content);
-        content.Position = 0;
-        if (kind is not (null or "xlsx") || (kind is null && content.ToArray().Contains((byte)0)))
-        {
-            return Problems.Create(415, "只能导入 .xlsx 或 .csv 文件");
-        }
-
-        var result = await ledger.ImportAsync(y, villageId, content, kind ?? "csv", req.HttpContext.RequestAborted);
+        await using var content = upload.Content;
+        var result = await ledger.ImportAsync(y, villageId, content, upload.Kind, req.HttpContext.RequestAborted);
         return result.Status == 200
             ? new OkObjectResult(new { imported = result.Count, errors = Array.Empty<RowError>() })
             : new ObjectResult(new { title = result.Title, imported = 0, errors = result.Errors ?? [] }) { StatusCode = result.Status, ContentTypes = { "application/problem+json" } };

@@ -56,3 +56,23 @@ public sealed class PageFunctions(ChecklistPages checklists, DashboardPages dash
         string villageId,
         string step) => reviews.ReviewAsync(req, villageId, step, client);
 }
+
+/// <summary>The register as pages (list, one person's form, import). The logic is in shared/Web/LedgerPages.</summary>
+public sealed class LedgerPageFunctions(LedgerPages ledger)
+{
+    [Function("LedgerPage")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "villages/{villageId}/ledger")] HttpRequest req, string villageId) => ledger.ListAsync(req, villageId);
+
+    [Function("LedgerRowPage")]
+    public Task<IActionResult> RowForm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "villages/{villageId}/ledger/row")] HttpRequest req, string villageId) => ledger.RowFormAsync(req, villageId);
+
+    [Function("LedgerRowSubmit")]
+    public Task<IActionResult> RowSubmit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/ledger/row")] HttpRequest req, string villageId) => ledger.RowSubmitAsync(req, villageId);
+
+    [Function("LedgerImportPage")]
+    public Task<IActionResult> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/ledger/import")] HttpRequest req, string villageId) => ledger.ImportAsync(req, villageId);
+}

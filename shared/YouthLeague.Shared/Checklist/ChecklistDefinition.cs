@@ -43,8 +43,12 @@ public static class ChecklistDefinitionLoader
     public static readonly IReadOnlyList<string> StepKeys =
         ["ledger", "forum", "volunteering", "league-day", "practical-matter", "plan"];
 
+    /// <summary>
+    /// Kinds a step may accept. HEIC is recognised by its bytes but not accepted: nothing here can decode it, so its
+    /// location and camera metadata could not be stripped (phones offer JPEG, and iOS converts when the page asks for it).
+    /// </summary>
     public static readonly IReadOnlySet<string> EvidenceKinds =
-        new HashSet<string> { "jpeg", "png", "webp", "heic", "pdf", "docx", "xlsx" };
+        new HashSet<string> { "jpeg", "png", "webp", "pdf", "docx", "xlsx" };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -97,7 +97,9 @@ public static class SubmissionValidator
             var kind = EvidenceKinds.Detect(stream);
             if (kind is null || !rule.Kinds.Contains(kind))
             {
-                errors.Add("evidence", $"不支持的文件类型，请上传：{string.Join("、", rule.Kinds.Select(EvidenceKinds.Describe))}");
+                errors.Add("evidence", kind == "heic"
+                    ? "暂不支持 HEIC 格式的照片（无法去除其中的位置信息）：请在手机“设置 › 相机 › 格式”中选“兼容性最佳”，或转成 JPEG 后上传"
+                    : $"不支持的文件类型，请上传：{string.Join("、", rule.Kinds.Select(EvidenceKinds.Describe))}");
                 if (errors.Status != 413)
                 {
                     errors.Status = 415;

@@ -31,27 +31,105 @@ public sealed class LedgerEntity : EntityBase
 
 public sealed record LedgerChange(int Status, string? Title = null, IReadOnlyList<RowError>? Errors = null, int Count = 0);
 
+/// <summary>The register as handed in with the ledger step: its version (kept for good) and what it held.</summary>
+public sealed record LedgerSnapshot(string Version, int Rows, int Members);
+
 /// <summary>
 /// A village's register. A change is all or nothing whatever its size: the new rows are written under a new
 /// version, then the "current" pointer flips (ETag-checked, so two editors cannot both win), then the old
-/// version's rows are deleted, so a person removed from the ledger is gone from storage, not just hidden.
+/// version's rows are deleted, so a person removed from the ledger is gone from storage, not just hidden,
+/// unless that version was handed in as the ledger step: a pinned version ("pin-{version}") is the record
+/// the town reviewed and stays.
 /// </summary>
-public sealed class LedgerService(StorageClients storage, ILogger<LedgerService> log)
+public sealed partial class LedgerService(StorageClients storage, ILogger<LedgerService> log)
 {
     private const string Pointer = "current";
+    private const string PinPrefix = "pin-";
 
     private TableClient Table => storage.Table(TableNames.Ledger);
 
-    public async Task<IReadOnlyList<LedgerRow>> ReadAsync(int year, string villageId, bool showPhones, CancellationToken cancellationToken = default)
+    [System.Text.RegularExpressions.GeneratedRegex("^v[0-9a-f]{8}$")]
+    public static partial System.Text.RegularExpressions.Regex VersionFormat();
+
+    /// <summary>The register now.</summary>
+    public Task<IReadOnlyList<LedgerRow>> ReadAsync(int year, string villageId, bool showPhones, CancellationToken cancellationToken = default) =>
+        ReadVersionAsync(year, villageId, null, showPhones, cancellationToken);
+
+    /// <summary>The register as it was in a handed-in <paramref name="version"/> (none if that version is unknown), or now if null.</summary>
+    public async Task<IReadOnlyList<LedgerRow>> ReadVersionAsync(int year, string villageId, string? version, bool showPhones, CancellationToken cancellationToken = default)
     {
+        var (current, rows, _) = await LoadAsync(year, villageId, cancellationToken);
+        return Rows(rows, version ?? current, showPhones);
+    }
+
+    /// <summary>Pins the register as it is now for a submission of the ledger step; a 422 if it has nobody in it, 409 if it changed meanwhile.</summary>
+    public async Task<(LedgerSnapshot? Snapshot, int Status, string? Title)> PinAsync(int year, string villageId, CancellationToken cancellationToken = default)
+    {
+        var pk = Keys.Checklist(year, villageId);
         var (version, rows, _) = await LoadAsync(year, villageId, cancellationToken);
-        return rows.Where(r => r.RowKey.StartsWith(version + "-", StringComparison.Ordinal))
+        var current = Rows(rows, version, showPhones: false);
+        if (current.Count == 0)
+        {
+            return (null, 422, "台账里还没有登记任何人：请先在台账页录入或导入，再提交这一项");
+        }
+
+        await Table.UpsertEntityAsync(new TableEntity(pk, PinPrefix + version), TableUpdateMode.Replace, cancellationToken);
+
+        // An edit that flipped the pointer before the pin was written may be deleting this version's rows: refuse, the secretary sends again.
+        var now = await Table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
+        if (!now.HasValue || now.Value!.GetString("Version") != version)
+        {
+            return (null, 409, "台账刚被修改过，请重新提交");
+        }
+
+        return (new LedgerSnapshot(version, current.Count, current.Count(r => r.IsLeagueMember)), 200, null);
+    }
+
+    /// <summary>Adds a row, or replaces the row with the same id (so sending the same form twice adds one row).</summary>
+    public async Task<LedgerChange> SaveRowAsync(int year, string villageId, LedgerRow row, CancellationToken cancellationToken = default)
+    {
+        var problems = LedgerRules.Problems(row, year).Select(m => new RowError(0, m)).ToList();
+        if (problems.Count > 0)
+        {
+            return new LedgerChange(422, "这一行有误，未保存", problems);
+        }
+
+        var rows = (await ReadAsync(year, villageId, showPhones: true, cancellationToken)).ToList();
+        var at = rows.FindIndex(r => r.Id == row.Id);
+        if (at >= 0)
+        {
+            rows[at] = row;
+        }
+        else
+        {
+            rows.Add(row);
+        }
+
+        var result = await ReplaceAsync(year, villageId, rows, cancellationToken);
+        return result.Status == 200 ? result with { Count = 1 } : result;
+    }
+
+    /// <summary>Removes one row; a row already gone is not an error (the same form sent twice).</summary>
+    public async Task<LedgerChange> DeleteRowAsync(int year, string villageId, string rowId, CancellationToken cancellationToken = default)
+    {
+        var rows = (await ReadAsync(year, villageId, showPhones: true, cancellationToken)).ToList();
+        var left = rows.Where(r => r.Id != rowId).ToList();
+        if (left.Count == rows.Count)
+        {
+            return new LedgerChange(200);
+        }
+
+        var result = await ReplaceAsync(year, villageId, left, cancellationToken);
+        return result.Status == 200 ? result with { Count = 1 } : result;
+    }
+
+    private static List<LedgerRow> Rows(IEnumerable<LedgerEntity> rows, string version, bool showPhones) =>
+        version.Length == 0 ? [] : rows.Where(r => r.RowKey.StartsWith(version + "-", StringComparison.Ordinal))
             .OrderBy(r => r.Order)
             .Select(r => new LedgerRow(
                 r.RowKey[(version.Length + 1)..], r.Name, r.Sex, r.BirthYear, r.IsLeagueMember,
                 showPhones ? r.Phone : LedgerRules.MaskPhone(r.Phone), r.Education, r.Occupation, r.Note, r.GuardianConsent))
             .ToList();
-    }
 
     public async Task<LedgerChange> ReplaceAsync(int year, string villageId, IReadOnlyList<LedgerRow> rows, CancellationToken cancellationToken = default)
     {
@@ -112,7 +190,15 @@ public sealed class LedgerService(StorageClients storage, ILogger<LedgerService>
             throw;
         }
 
-        await DeleteAsync(oldRows, cancellationToken);
+        // Pins are read after the pointer flipped: a pin written later finds the pointer moved and refuses (see PinAsync).
+        var pinned = new HashSet<string>();
+        await foreach (var pin in Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {PinPrefix} and RowKey lt {"pin."}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            pinned.Add(pin.RowKey[PinPrefix.Length..]);
+        }
+
+        await DeleteAsync(oldRows.Where(r => !r.RowKey.StartsWith(version + "-", StringComparison.Ordinal) && !pinned.Contains(VersionOf(r.RowKey))), cancellationToken);
         log.LogInformation("Ledger of {VillageId} {Year} replaced: {Count} rows (was version {Old})", villageId, year, entities.Count, oldVersion);
         return new LedgerChange(200, Count: entities.Count);
     }
@@ -150,11 +236,16 @@ public sealed class LedgerService(StorageClients storage, ILogger<LedgerService>
         var rows = new List<LedgerEntity>();
         await foreach (var row in Table.QueryAsync<LedgerEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ne {Pointer}"), cancellationToken: cancellationToken))
         {
-            rows.Add(row);
+            if (!row.RowKey.StartsWith(PinPrefix, StringComparison.Ordinal))
+            {
+                rows.Add(row);
+            }
         }
 
         return (version, rows, pointer.HasValue ? pointer.Value : null);
     }
+
+    private static string VersionOf(string rowKey) => rowKey.IndexOf('-', StringComparison.Ordinal) is var dash and > 0 ? rowKey[..dash] : rowKey;
 
     private async Task DeleteAsync(IEnumerable<LedgerEntity> rows, CancellationToken cancellationToken)
     {

@@ -82,5 +82,8 @@ public static class TableNames
     /// <summary>PartitionKey "{year}-{villageId}": the register of league members and youth (personal data).</summary>
     public const string Ledger = "Ledger";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger];
+    /// <summary>PartitionKey "{year}-{villageId}", RowKey step: a half-filled step form (text only).</summary>
+    public const string Drafts = "Drafts";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts];
 }

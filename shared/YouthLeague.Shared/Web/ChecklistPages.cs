@@ -13,9 +13,12 @@ namespace YouthLeague.Web;
 /// A first secretary's pages: the village's six steps as cards, and one form per step built from the checklist
 /// definition. Plain form posts with a redirect after success: they work without JavaScript, on a 390-px screen.
 /// </summary>
-public sealed class ChecklistPages(Access access, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Notifications.Outbox outbox, TimeProvider clock)
+public sealed class ChecklistPages(Access access, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Notifications.Outbox outbox, Drafts drafts, TimeProvider clock)
 {
     public const string FormTokenField = "formToken";
+
+    /// <summary>The button that was pressed: "draft" saves a draft, anything else submits.</summary>
+    public const string IntentField = "intent";
 
     public int YearOf(HttpRequest req) =>
         Routes.TryYear(req.Query["year"].ToString(), out var y) ? y : ChinaTime.Year(clock.GetUtcNow());
@@ -71,7 +74,7 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
                     sb.Append("<dt>").Append(Html.E(f.Label)).Append("</dt><dd>").Append(Html.E(last.Fields[f.Name])).Append("</dd>");
                 }
 
-                sb.Append("</dl>");
+                sb.Append(RegisterSnapshot(villageId, year, last.Fields)).Append("</dl>");
                 foreach (var e in last.Evidence)
                 {
                     sb.Append("<a href=\"").Append(Html.E(e.Url)).Append("\">附件 ").Append(Html.E(e.Id)).Append("（").Append(EvidenceKinds.Describe(e.Kind)).Append("）</a> ");
@@ -94,6 +97,12 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
                 }
 
                 sb.Append("<p class=\"muted\">").Append(needs.Count > 0 ? "还需：" + string.Join("，", needs) + "。" : "尚未提交。").Append("</p>");
+            }
+
+            if (step.Key == SubmissionService.LedgerStep)
+            {
+                sb.Append("<p><a href=\"/villages/").Append(Html.E(villageId)).Append("/ledger?year=").Append(year).Append("\">")
+                  .Append(mine ? "打开台账（登记、修改、导入）" : "查看台账").Append("</a></p>");
             }
 
             if (mine && step.Status is "notStarted" or "returned")
@@ -124,9 +133,13 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
             return PageAccess.Refusal(who with { Denied = Problems.NotFound("找不到该步骤") });
         }
 
-        // On a return, the previous answer fills the form, so nothing is typed twice.
-        var previous = step.Submissions.LastOrDefault()?.Fields ?? new Dictionary<string, string>();
-        return Form(req, who, year, villageId, step, previous.ToDictionary(kv => kv.Key, kv => (string?)kv.Value), null, null, 200);
+        // A saved draft comes back first; else, on a return, the previous answer fills the form, so nothing is typed twice.
+        var draft = await drafts.FindAsync(year, villageId, stepKey, req.HttpContext.RequestAborted);
+        var values = draft?.Fields ?? (step.Submissions.LastOrDefault()?.Fields ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        var note = draft is null ? null
+            : (req.Query["draft"] == "saved" ? "草稿已保存。" : "已恢复您的草稿。")
+              + $"（{draft.SavedAt.ToOffset(ChinaTime.Offset).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture)} 保存；照片和文件不存入草稿，提交时再选择）";
+        return Form(req, who, year, villageId, step, values, null, null, 200, note);
     }
 
     public async Task<IActionResult> SubmitFormAsync(HttpRequest req, string villageId, string stepKey, DurableTaskClient client)
@@ -151,25 +164,33 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
             return Form(req, who, year, villageId, step, new Dictionary<string, string?>(), "表单无法读取，请重试", null, 400);
         }
 
-        var values = form.Fields.Where(f => f.Key != Access.AntiforgeryField && f.Key != FormTokenField).ToDictionary(f => f.Key, f => f.Value);
+        var values = form.Fields.Where(f => f.Key is not (Access.AntiforgeryField or FormTokenField or IntentField)).ToDictionary(f => f.Key, f => f.Value);
+        if (req.Form[IntentField] == "draft" && definitions.Find(year)?.Find(stepKey) is { } definition)
+        {
+            await drafts.SaveAsync(year, villageId, definition, values, who.Principal!.Username, req.HttpContext.RequestAborted);
+            return Html.Redirect($"/villages/{villageId}/steps/{stepKey}?year={year}&draft=saved");
+        }
+
         var token = req.Form[FormTokenField].ToString();
         var result = await submissions.SubmitAsync(
             new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username), client, req.HttpContext.RequestAborted);
         if (result.Accepted)
         {
+            await drafts.DeleteAsync(year, villageId, stepKey, req.HttpContext.RequestAborted);
             return Html.Redirect($"/villages/{villageId}?year={year}&submitted={stepKey}#step-{stepKey}");
         }
 
         return Form(req, who, year, villageId, step, values, result.Title, result.Errors, result.Status);
     }
 
-    private static ContentResult Form(HttpRequest req, AccessResult who, int year, string villageId, StepView step, IReadOnlyDictionary<string, string?> values, string? error, ValidationErrors? errors, int status)
+    private static ContentResult Form(HttpRequest req, AccessResult who, int year, string villageId, StepView step, IReadOnlyDictionary<string, string?> values, string? error, ValidationErrors? errors, int status, string? note = null)
     {
         var sb = new StringBuilder();
         sb.Append("<p><a href=\"/villages/").Append(Html.E(villageId)).Append("?year=").Append(year).Append("\">← 返回本村清单</a></p>")
           .Append("<div class=\"card\"><h1>").Append(Html.E(step.Title)).Append("</h1><p class=\"muted\">").Append(Html.E(step.Help)).Append("</p>")
           .Append(Html.Error(error))
-          .Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/villages/").Append(Html.E(villageId)).Append("/steps/").Append(Html.E(step.Key)).Append("?year=").Append(year).Append("\">")
+          .Append(note is null ? "" : $"<p class=\"ok\" role=\"status\">{Html.E(note)}</p>")
+          .Append("<form method=\"post\" enctype=\"multipart/form-data\" data-upload").Append((step.Evidence.Kinds.Contains("jpeg") ? " data-jpeg" : "")).Append(" action=\"/villages/").Append(Html.E(villageId)).Append("/steps/").Append(Html.E(step.Key)).Append("?year=").Append(year).Append("\">")
           .Append(Html.Hidden(Access.AntiforgeryField, Antiforgery(req)))
           .Append(Html.Hidden(FormTokenField, Guid.NewGuid().ToString("N")));
         foreach (var f in step.Fields)
@@ -215,7 +236,10 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
             sb.Append("<p class=\"error field\">").Append(Html.E(message)).Append("</p>");
         }
 
-        sb.Append("<button>提交</button></form></div>");
+        sb.Append("<progress id=\"upload-progress\" max=\"100\" value=\"0\" hidden></progress><p id=\"upload-status\" class=\"muted\" role=\"status\"></p>")
+          .Append("<button name=\"").Append(IntentField).Append("\" value=\"submit\">提交</button>")
+          .Append("<button name=\"").Append(IntentField).Append("\" value=\"draft\" formnovalidate class=\"secondary\">保存草稿（稍后继续填写）</button></form></div>")
+          .Append("<script>").Append(UploadScript.Source).Append("</script>");
         return Html.Page(step.Title, sb.ToString(), status, who.Principal!.Username, Antiforgery(req));
     }
 
@@ -230,6 +254,12 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
         "xlsx" => ".xlsx",
         _ => "",
     };
+
+    /// <summary>For the ledger step: what the handed-in register held, linking to that snapshot (read-only).</summary>
+    public static string RegisterSnapshot(string villageId, int year, IReadOnlyDictionary<string, string> fields) =>
+        fields.TryGetValue(SubmissionService.RegisterVersionField, out var version)
+            ? $"<dt>台账快照</dt><dd><a href=\"/villages/{Html.E(villageId)}/ledger?year={year}&amp;version={Html.E(version)}\">共 {Html.E(fields.GetValueOrDefault(SubmissionService.RegisterRowsField))} 人，其中团员 {Html.E(fields.GetValueOrDefault(SubmissionService.RegisterMembersField))} 人</a></dd>"
+            : "";
 
     /// <summary>The in-app channel: the person's latest five notices, unread ones marked, with "mark all read".</summary>
     public async Task<string> NoticesAsync(HttpRequest req, string username, string back)

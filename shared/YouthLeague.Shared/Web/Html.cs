@@ -37,6 +37,8 @@ public static class Html
 
     public static string Error(string? message) => string.IsNullOrEmpty(message) ? "" : $"<p class=\"error\" role=\"alert\">{E(message)}</p>";
 
+    public static string Ok(string? message) => string.IsNullOrEmpty(message) ? "" : $"<p class=\"ok\" role=\"status\">{E(message)}</p>";
+
     public static RedirectResult Redirect(string url) => new(url, permanent: false);
 
     private const string Css = """
@@ -48,6 +50,7 @@ public static class Html
         label{display:block;margin:.8rem 0 .3rem;font-weight:600}
         input,select,textarea{width:100%;padding:.6rem;font:inherit;border:1px solid #bbb;border-radius:.4rem}
         button{margin-top:1rem;width:100%;padding:.7rem;font:inherit;font-weight:600;color:#fff;background:#c8102e;border:0;border-radius:.4rem}
+        button.secondary{color:#c8102e;background:#fff;border:1px solid #c8102e;margin-top:.6rem}progress{width:100%;margin-top:1rem}
         button.link{width:auto;margin:0;padding:.2rem .5rem;background:transparent;border:1px solid #fff}
         .inline{display:flex;align-items:center;margin:0}
         .error{color:#b00020;background:#fdecee;padding:.5rem .7rem;border-radius:.4rem}

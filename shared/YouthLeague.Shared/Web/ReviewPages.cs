@@ -116,7 +116,7 @@ public sealed class ReviewPages(Access access, ChecklistProjection projection, C
             sb.Append("<dt>").Append(Html.E(f.Label)).Append("</dt><dd>").Append(Html.E(last.Fields[f.Name])).Append("</dd>");
         }
 
-        sb.Append("</dl>");
+        sb.Append(ChecklistPages.RegisterSnapshot(who.Village.Id, year, last.Fields)).Append("</dl>");
         foreach (var e in last.Evidence)
         {
             sb.Append("<a href=\"").Append(Html.E(e.Url)).Append("\">")

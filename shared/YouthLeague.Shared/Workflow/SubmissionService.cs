@@ -35,9 +35,17 @@ public sealed class SubmissionService(
     StorageClients storage,
     ChecklistDefinitions definitions,
     ChecklistReader reader,
+    Ledger.LedgerService ledger,
     TimeProvider clock,
     ILogger<SubmissionService> log)
 {
+    /// <summary>The step handed in as a snapshot of the register; its submission records the snapshot in these fields.</summary>
+    public const string LedgerStep = "ledger";
+
+    public const string RegisterVersionField = "registerVersion";
+    public const string RegisterRowsField = "registerRows";
+    public const string RegisterMembersField = "registerMembers";
+
     public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request, DurableTaskClient client, CancellationToken cancellationToken = default)
     {
         var definition = definitions.Find(request.Year);
@@ -99,6 +107,21 @@ public sealed class SubmissionService(
             }
 
             prepared.Add((e, recoded.Image, recoded.Thumbnail));
+        }
+
+        if (request.Step == LedgerStep)
+        {
+            var (snapshot, pinStatus, pinTitle) = await ledger.PinAsync(request.Year, request.VillageId, cancellationToken);
+            if (snapshot is null)
+            {
+                var empty = new ValidationErrors { Status = pinStatus };
+                empty.Add(LedgerStep, pinTitle!);
+                return new SubmissionResult(null, pinStatus, pinTitle, empty);
+            }
+
+            fields[RegisterVersionField] = snapshot.Version;
+            fields[RegisterRowsField] = snapshot.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            fields[RegisterMembersField] = snapshot.Members.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var now = clock.GetUtcNow();

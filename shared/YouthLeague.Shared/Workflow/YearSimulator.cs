@@ -32,9 +32,16 @@ public sealed class YearSimulator(IServiceProvider services)
         var clock = services.GetRequiredService<TimeProvider>();
         var villages = await directory.VillagesAsync(cancellationToken: cancellationToken);
         var calendar = ChecklistCalendar.Compressed(year, clock.GetUtcNow().AddSeconds(2), quarterLength);
+        var ledger = services.GetRequiredService<Ledger.LedgerService>();
         foreach (var v in villages)
         {
             await starter.StartAsync(client, year, v.Id, v.TownId, calendar, cancellationToken);
+
+            // The ledger step hands in the register, so each village first registers a few (made-up) young people.
+            if ((await ledger.ReadAsync(year, v.Id, showPhones: false, cancellationToken)).Count == 0)
+            {
+                await ledger.ReplaceAsync(year, v.Id, SampleRegister(year), cancellationToken);
+            }
         }
 
         progress($"模拟 {year} 年：{villages.Count} 个村，每季度 {quarterLength.TotalSeconds:0} 秒");
@@ -116,6 +123,13 @@ public sealed class YearSimulator(IServiceProvider services)
             _ => "",
         }));
     }
+
+    public static List<Ledger.LedgerRow> SampleRegister(int year) =>
+    [
+        new(null, "模拟团员甲", "女", year - 24, true, "13800000001", "大专", "村委会", null),
+        new(null, "模拟青年乙", "男", year - 30, false, null, "高中", "返乡创业", null),
+        new(null, "模拟团员丙", "男", year - 19, true, "13800000003", "本科在读", "山东某高校", null),
+    ];
 
     public static List<IncomingFile> FilesFor(StepDefinition step) =>
         step.Evidence.Kinds.Contains("png")

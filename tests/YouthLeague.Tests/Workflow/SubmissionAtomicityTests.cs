@@ -43,7 +43,7 @@ public sealed class SubmissionAtomicityTests(Azurite azurite)
         await new ChecklistStarter(real, definitions).StartAsync(host.Client, 2026, village, "taiping", ChecklistCalendar.Real(2026));
 
         var failing = new StorageClients(new RecordFailsTables(azurite.ConnectionString), new BlobServiceClient(azurite.ConnectionString));
-        var service = new SubmissionService(failing, definitions, new ChecklistReader(failing, definitions, TimeProvider.System), TimeProvider.System, NullLogger<SubmissionService>.Instance);
+        var service = new SubmissionService(failing, definitions, new ChecklistReader(failing, definitions, TimeProvider.System), new YouthLeague.Ledger.LedgerService(failing, NullLogger<YouthLeague.Ledger.LedgerService>.Instance), TimeProvider.System, NullLogger<SubmissionService>.Instance);
         var photo = YearSimulator.Photo;
         var request = new SubmissionRequest(2026, village, "volunteering", YearSimulator.FieldsFor(definitions.For(2026).Find("volunteering")!, 2026),
             [new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo)), new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo))], "k1", "sec." + village);
@@ -56,7 +56,7 @@ public sealed class SubmissionAtomicityTests(Azurite azurite)
         Assert.Contains("checklist", rows); // the checklist itself is there: only the submission is absent
 
         // The same request once storage works again: both files and the record.
-        var working = new SubmissionService(real, definitions, new ChecklistReader(real, definitions, TimeProvider.System), TimeProvider.System, NullLogger<SubmissionService>.Instance);
+        var working = new SubmissionService(real, definitions, new ChecklistReader(real, definitions, TimeProvider.System), new YouthLeague.Ledger.LedgerService(real, NullLogger<YouthLeague.Ledger.LedgerService>.Instance), TimeProvider.System, NullLogger<SubmissionService>.Instance);
         var result = await working.SubmitAsync(request, host.Client);
         Assert.True(result.Accepted);
         var blobs = TestData.BlobNames(real.EvidenceContainer, $"2026/{village}/");
