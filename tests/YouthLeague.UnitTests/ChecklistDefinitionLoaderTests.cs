@@ -175,6 +175,7 @@ public class ChecklistDefinitionLoaderTests
     [InlineData("gif")]
     [InlineData("JPEG")]
     [InlineData("exe")]
+    [InlineData("heic")]
     public void Validate_UnknownEvidenceKind_NamesKindAndKnownKinds(string kind)
     {
         var errors = ChecklistDefinitionLoader.Validate(WithEvidence(new EvidenceRule(["jpeg", kind], 0, 3, 1024)));
@@ -490,7 +491,7 @@ public class ChecklistDefinitionLoaderTests
     [Fact]
     public void EvidenceKinds_EveryKnownKind_HasDescriptionContentTypeAndExtension()
     {
-        Assert.Equal(7, ChecklistDefinitionLoader.EvidenceKinds.Count);
+        Assert.Equal(6, ChecklistDefinitionLoader.EvidenceKinds.Count);
         foreach (var kind in ChecklistDefinitionLoader.EvidenceKinds)
         {
             Assert.NotEqual(kind, EvidenceKinds.Describe(kind));

@@ -398,7 +398,7 @@ public class SubmissionValidatorTests
     [Fact]
     public void Validate_TooManyFiles_SaysMaxAndCount()
     {
-        var (_, _, errors) = Validate(Forum, ForumInput(), Files.Jpeg, Files.Png, Files.WebP, Files.Heic);
+        var (_, _, errors) = Validate(Forum, ForumInput(), Files.Jpeg, Files.Png, Files.WebP, Files.Pdf);
 
         Assert.Equal("最多上传 3 个文件，您选择了 4 个", SingleError(errors, "evidence"));
         Assert.Equal(422, errors.Status);

@@ -6,7 +6,7 @@ namespace YouthLeague.Tests.Browser;
 
 /// <summary>A first secretary on a phone-sized screen, in Debian's Chromium driven by Playwright, against the local host.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class SecretaryBrowserTests(Azurite azurite)
+public sealed class SecretaryBrowserTests(Azurite azurite, Xunit.Abstractions.ITestOutputHelper output)
 {
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(TestData.RepoRoot, "TestResults", "screenshots")).FullName;
 
@@ -68,5 +68,62 @@ public sealed class SecretaryBrowserTests(Azurite azurite)
 
         // No horizontal scrolling on a phone.
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
+    }
+
+    [Fact]
+    public async Task Secretary_OnPhone_LargePhotoIsShrunkBeforeUpload_AndADraftComesBack()
+    {
+        var (seed, village) = DurabilityTests.OneVillageSeed();
+        await using var host = DurabilityTests.Host(azurite, "bs" + Guid.NewGuid().ToString("N")[..12], seed);
+        await host.StartAsync();
+        var baseUrl = host.Http.BaseAddress!.ToString().TrimEnd('/');
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/login");
+        await page.FillAsync("#username", "sec." + village);
+        await page.FillAsync("#password", LocalHostProcess.DemoPassword);
+        await page.ClickAsync("button:has-text('登录')");
+        await page.WaitForURLAsync($"**/villages/{village}");
+
+        // A draft: half the form, saved, and back after leaving the page.
+        await page.GotoAsync($"{baseUrl}/villages/{village}/steps/volunteering?year=2026");
+        await page.FillAsync("#f-activity", "清扫村道、慰问老人");
+        await page.ClickAsync("button:has-text('保存草稿')");
+        await page.WaitForURLAsync("**draft=saved*");
+        await page.GotoAsync($"{baseUrl}/villages/{village}");
+        await page.GotoAsync($"{baseUrl}/villages/{village}/steps/volunteering?year=2026");
+        Assert.Equal("清扫村道、慰问老人", await page.InputValueAsync("#f-activity"));
+        Assert.Contains("已恢复您的草稿", await page.Locator("p.ok").InnerTextAsync(), StringComparison.Ordinal);
+
+        // A 4000×3000 camera-sized photo: the page shrinks it before sending, so far fewer bytes travel.
+        var original = TestImages.NoisyJpeg(4000, 3000);
+        var photo = Path.Combine(Path.GetTempPath(), $"yl-big-{village}.jpg");
+        await File.WriteAllBytesAsync(photo, original);
+        IRequest? upload = null;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.Contains("/steps/volunteering", StringComparison.Ordinal))
+            {
+                upload = request;
+            }
+        };
+        await page.FillAsync("#f-date", "2026-06-01");
+        await page.FillAsync("#f-volunteers", "12");
+        await page.FillAsync("#f-hours", "24");
+        await page.FillAsync("#f-beneficiaries", "30");
+        await page.SetInputFilesAsync("#evidence", photo);
+        await page.ClickAsync("button:has-text('提交')");
+        await page.WaitForURLAsync($"**/villages/{village}?year=2026&submitted=volunteering*");
+
+        Assert.True(original.Length > 2_000_000, $"the test photo is only {original.Length} bytes");
+        Assert.NotNull(upload);
+        var sent = long.Parse(await upload.HeaderValueAsync("content-length") ?? "-1", System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"photo {original.Length} bytes; upload body {sent} bytes");
+        Assert.InRange(sent, 1, original.Length / 2);
+        var step = await DurabilityTests.WaitForStatusAsync(await host.SignedInAsync("sec." + village), village, "volunteering", "submitted");
+        Assert.Single(step.GetProperty("submissions")[0].GetProperty("evidence").EnumerateArray());
     }
 }
