@@ -59,6 +59,7 @@ public sealed class BadInputTests(Azurite azurite)
             ("oversized file", () => Form(volunteering, (JpegOf((10 * 1024 * 1024) + 1), "big.jpg")), HttpStatusCode.RequestEntityTooLarge, "文件过大"),
             ("executable named .jpg", () => Form(volunteering, (elf, "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "不支持的文件类型"),
             ("PDF named .jpg where only photos are allowed", () => Form(volunteering, (pdf, "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "不支持的文件类型"),
+            ("HEIC photo (its metadata cannot be stripped here)", () => Form(volunteering, ([0, 0, 0, 0x18, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8], "IMG_0001.HEIC")), HttpStatusCode.UnsupportedMediaType, "暂不支持 HEIC"),
             ("JPEG header on bytes that do not decode", () => Form(volunteering, ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 2, 3], "photo.jpg")), HttpStatusCode.UnsupportedMediaType, "图片已损坏"),
             ("too many photos", () => Form(volunteering, (JpegOf(100), "1.jpg"), (JpegOf(100), "2.jpg"), (JpegOf(100), "3.jpg"), (JpegOf(100), "4.jpg")), HttpStatusCode.UnprocessableEntity, "最多上传 3 个文件"),
             ("no photo where one is required", () => Form(volunteering), HttpStatusCode.UnprocessableEntity, "请至少上传 1 个文件"),
