@@ -14,6 +14,7 @@ public static class YouthLeagueServices
     public static IServiceCollection AddYouthLeague(this IServiceCollection services, IConfiguration config)
     {
         services.AddSingleton(TimeProvider.System);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = Web.SubmissionForms.MaxRequestBytes);
         services.AddSingleton(_ => StorageClients.FromConfiguration(config));
         services.AddSingleton(_ =>
         {

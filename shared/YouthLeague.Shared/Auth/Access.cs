@@ -62,9 +62,18 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
         if (req.Cookies.TryGetValue(SessionCookie, out var cookie))
         {
             var principal = await accounts.ResolveAsync(cookie, ct);
-            if (principal is not null && !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method) && !await AntiforgeryValidAsync(req, cookie))
+            if (principal is not null && !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method))
             {
-                return new AccessResult(principal, Problems.Create(403, "页面已过期，请刷新后重试"));
+                var unreadable = await Web.SubmissionForms.UnreadableAsync(req);
+                if (unreadable is not null)
+                {
+                    return new AccessResult(principal, unreadable);
+                }
+
+                if (!await AntiforgeryValidAsync(req, cookie))
+                {
+                    return new AccessResult(principal, Problems.Create(403, "页面已过期，请刷新后重试"));
+                }
             }
 
             return Result(principal);

@@ -52,7 +52,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
 
     public async Task<IActionResult> LoginAsync(HttpRequest req)
     {
-        if (!req.HasFormContentType)
+        if (!req.HasFormContentType || await Web.SubmissionForms.UnreadableAsync(req) is not null)
         {
             return LoginForm(req, "请通过登录页面登录", status: 400);
         }
@@ -113,7 +113,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
 
     public async Task<IActionResult> AcceptInviteAsync(HttpRequest req, string token)
     {
-        if (!req.HasFormContentType)
+        if (!req.HasFormContentType || await Web.SubmissionForms.UnreadableAsync(req) is not null)
         {
             return await InviteFormAsync(req, token, "请通过页面提交", 400);
         }

@@ -161,7 +161,7 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
 
         if (form.Problem is not null)
         {
-            return Form(req, who, year, villageId, step, new Dictionary<string, string?>(), "表单无法读取，请重试", null, 400);
+            return Form(req, who, year, villageId, step, new Dictionary<string, string?>(), (form.Problem.Value as ProblemDetails)?.Title ?? "表单无法读取，请重试", null, form.Problem.StatusCode ?? 400);
         }
 
         var values = form.Fields.Where(f => f.Key is not (Access.AntiforgeryField or FormTokenField or IntentField)).ToDictionary(f => f.Key, f => f.Value);
@@ -190,7 +190,7 @@ public sealed class ChecklistPages(Access access, ChecklistReader reader, Submis
           .Append("<div class=\"card\"><h1>").Append(Html.E(step.Title)).Append("</h1><p class=\"muted\">").Append(Html.E(step.Help)).Append("</p>")
           .Append(Html.Error(error))
           .Append(note is null ? "" : $"<p class=\"ok\" role=\"status\">{Html.E(note)}</p>")
-          .Append("<form method=\"post\" enctype=\"multipart/form-data\" data-upload").Append((step.Evidence.Kinds.Contains("jpeg") ? " data-jpeg" : "")).Append(" action=\"/villages/").Append(Html.E(villageId)).Append("/steps/").Append(Html.E(step.Key)).Append("?year=").Append(year).Append("\">")
+          .Append("<form method=\"post\" enctype=\"multipart/form-data\" data-upload").Append(step.Evidence.Kinds.Contains("jpeg") ? " data-jpeg" : "").Append(" data-max-bytes=\"").Append(step.Evidence.MaxBytes).Append('"').Append(" action=\"/villages/").Append(Html.E(villageId)).Append("/steps/").Append(Html.E(step.Key)).Append("?year=").Append(year).Append("\">")
           .Append(Html.Hidden(Access.AntiforgeryField, Antiforgery(req)))
           .Append(Html.Hidden(FormTokenField, Guid.NewGuid().ToString("N")));
         foreach (var f in step.Fields)

@@ -145,12 +145,12 @@ public sealed class LedgerPages(Access access, LedgerService ledger, ChecklistPa
         }
 
         var year = checklists.YearOf(req);
-        if (!req.HasFormContentType)
+        var (form, unreadable) = await PageAccess.ReadFormAsync(req);
+        if (form is null)
         {
-            return RowForm(req, who, year, villageId, null, new Dictionary<string, string?> { ["row"] = NewRowId() }, ["表单无法读取，请重试"], 400);
+            return unreadable!;
         }
 
-        var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
         var values = RowFields.Append("row").ToDictionary(f => f, f => (string?)form[f].ToString());
         var rowId = values["row"];
         if (!Towns.Ids.IsValid(rowId) || rowId!.Length > 32)

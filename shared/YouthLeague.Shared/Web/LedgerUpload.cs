@@ -16,15 +16,12 @@ public static class LedgerUpload
             return Fail(415, "请以表单上传 .xlsx 或 .csv 文件");
         }
 
-        IFormCollection form;
-        try
+        if (await SubmissionForms.UnreadableAsync(req) is { } unreadable)
         {
-            form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+            return Fail(unreadable.StatusCode ?? 400, ((Microsoft.AspNetCore.Mvc.ProblemDetails)unreadable.Value!).Title!);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Fail(400, "表单格式不正确，无法读取");
-        }
+
+        var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
 
         var file = form.Files.Count > 0 ? form.Files[0] : null;
         if (file is null || file.Length == 0)

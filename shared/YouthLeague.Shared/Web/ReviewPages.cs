@@ -74,7 +74,12 @@ public sealed class ReviewPages(Access access, ChecklistProjection projection, C
         }
 
         var year = checklistPages.YearOf(req);
-        var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+        var (form, unreadable) = await PageAccess.ReadFormAsync(req);
+        if (form is null)
+        {
+            return unreadable!;
+        }
+
         var approved = 0;
         foreach (var item in form["item"].Select(i => i?.Split('|')).Where(p => p is { Length: 2 }))
         {
@@ -145,7 +150,12 @@ public sealed class ReviewPages(Access access, ChecklistProjection projection, C
         }
 
         var year = checklistPages.YearOf(req);
-        var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+        var (form, unreadable) = await PageAccess.ReadFormAsync(req);
+        if (form is null)
+        {
+            return unreadable!;
+        }
+
         var result = await reviews.ReviewAsync(
             new ReviewRequest(year, villageId, stepKey, form["decision"].ToString(), form["comment"].ToString(), form["exemplary"] == "true", who.Principal!.Username, form[ChecklistPages.FormTokenField].ToString() is { Length: > 0 } t ? t : null),
             client,

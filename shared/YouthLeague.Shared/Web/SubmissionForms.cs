@@ -11,6 +11,9 @@ public static class SubmissionForms
 {
     public const string EvidenceField = "evidence";
 
+    /// <summary>The largest request body either host reads: the biggest step (3 files × 10 MB) with room for its fields.</summary>
+    public const long MaxRequestBytes = 48L * 1024 * 1024;
+
     /// <summary>Form fields that are transport, not answers.</summary>
     private static readonly string[] NoFileHere = ["这里不能上传文件"];
 
@@ -23,15 +26,12 @@ public static class SubmissionForms
             return Fail(Problems.Create(415, "请以 multipart/form-data 表单提交"));
         }
 
-        IFormCollection form;
-        try
+        if (await UnreadableAsync(req) is { } unreadable)
         {
-            form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
+            return Fail(unreadable);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Fail(Problems.BadRequest("表单格式不正确，无法读取"));
-        }
+
+        var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
 
         var fields = form.Keys.Where(k => !Reserved.Contains(k)).ToDictionary(k => k, k => (string?)form[k].ToString());
         var files = form.Files
@@ -45,6 +45,32 @@ public static class SubmissionForms
         }
 
         return new SubmissionForm(fields, files, null);
+    }
+
+    /// <summary>
+    /// Reads (and buffers) a form body once; null if it reads, else the problem: 413 over <see cref="MaxRequestBytes"/>,
+    /// 400 if malformed. Whoever reads the form first (the anti-forgery check, a page) gets the same answer.
+    /// </summary>
+    public static async Task<ObjectResult?> UnreadableAsync(HttpRequest req)
+    {
+        if (!req.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            await req.ReadFormAsync(req.HttpContext.RequestAborted);
+            return null;
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problems.Create(413, $"提交的内容过大：一次提交的文件合计不超过 {MaxRequestBytes / 1024 / 1024} MB");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Problems.BadRequest("表单格式不正确，无法读取");
+        }
     }
 
     private static SubmissionForm Fail(ObjectResult problem) => new(new Dictionary<string, string?>(), [], problem);

@@ -42,6 +42,12 @@ public static class UploadScript
             busy(true);
             status.textContent = files.length ? '正在处理照片…' : '正在提交…';
             Promise.all(files.map(shrink)).then(function (ready) {
+              var each = +form.getAttribute('data-max-bytes'), total = 0, big = ready.filter(function (f) { total += f.size; return f.size > each; });
+              if (big.length || total > LIMIT) {
+                busy(false);
+                status.textContent = big.length ? '“' + big[0].name + '”太大：每个文件不超过 ' + Math.floor(each / 1048576) + ' MB。' : '文件合计太大，请少选几个。';
+                return;
+              }
               var data = new FormData(form);
               data.delete('evidence');
               data.set('intent', intent);
@@ -67,5 +73,6 @@ public static class UploadScript
           });
         })();
         """.Replace("SHRINK", ShrinkAboveBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+           .Replace("LIMIT", (SubmissionForms.MaxRequestBytes - (1024 * 1024)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
            .Replace("EDGE", MaxEdge.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 }

@@ -144,4 +144,49 @@ public sealed class BadInputTests(Azurite azurite)
 
         List<string> Blobs(string v) => TestData.BlobNames(new BlobContainerClient(azurite.ConnectionString, "evidence"), $"2026/{v}/");
     }
+
+    [Fact]
+    public async Task Pages_UnreadableOrHugeBodies_ClearPageNeverAServerError()
+    {
+        var (seed, village) = DurabilityTests.OneVillageSeed();
+        await using var host = DurabilityTests.Host(azurite, "bp" + Guid.NewGuid().ToString("N")[..12], seed);
+        await host.StartAsync();
+        using var secretary = await host.SignedInAsync("sec." + village);
+        using var reviewer = await host.SignedInAsync("town.taiping");
+
+        static HttpContent Malformed()
+        {
+            var c = new ByteArrayContent("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"u8.ToArray());
+            c.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=xyz");
+            return c;
+        }
+
+        var cases = new (string What, HttpClient Client, string Path, Func<HttpContent> Body, HttpStatusCode Expected)[]
+        {
+            ("login page, malformed form", host.Http, "/login", Malformed, HttpStatusCode.BadRequest),
+            ("review page, malformed form", reviewer, $"/villages/{village}/steps/forum/review?year=2026", Malformed, HttpStatusCode.BadRequest),
+            ("review page, JSON instead of a form", reviewer, $"/villages/{village}/steps/forum/review?year=2026", () => JsonContent.Create(new { decision = "approve" }), HttpStatusCode.BadRequest),
+            ("bulk approve, malformed form", reviewer, "/towns/taiping/reviews?year=2026", Malformed, HttpStatusCode.BadRequest),
+            ("ledger row, malformed form", secretary, $"/villages/{village}/ledger/row?year=2026", Malformed, HttpStatusCode.BadRequest),
+            ("ledger import page, malformed form", secretary, $"/villages/{village}/ledger/import?year=2026", Malformed, HttpStatusCode.BadRequest),
+            ("step form, 49 MB of photos", secretary, $"/villages/{village}/steps/volunteering?year=2026", () => Form(DurabilityTests.Volunteering(), (JpegOf(49 * 1024 * 1024), "a.jpg")), HttpStatusCode.RequestEntityTooLarge),
+            ("API submission, 49 MB of photos", secretary, $"/api/checklists/2026/{village}/steps/volunteering/submissions", () => Form(DurabilityTests.Volunteering(), (JpegOf(49 * 1024 * 1024), "a.jpg")), HttpStatusCode.RequestEntityTooLarge),
+        };
+        var failures = new List<string>();
+        foreach (var (what, client, path, body, expected) in cases)
+        {
+            // Expect: 100-continue, as browsers and curl send for big bodies: the 413 arrives before the 49 MB are sent.
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body() };
+            request.Headers.ExpectContinue = true;
+            using var r = await client.SendAsync(request);
+            var text = await r.Content.ReadAsStringAsync();
+            if (r.StatusCode != expected || text.Length == 0)
+            {
+                failures.Add($"{what}: {(int)r.StatusCode} {text[..Math.Min(200, text.Length)]}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal("notStarted", (await DurabilityTests.StepAsync(secretary, village, "volunteering")).GetProperty("status").GetString());
+    }
 }
