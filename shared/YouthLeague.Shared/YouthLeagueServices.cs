@@ -47,6 +47,8 @@ public static class YouthLeagueServices
         });
         services.AddSingleton<Ledger.LedgerService>();
         services.AddSingleton<Progress.ProgressService>();
+        services.AddSingleton<Committees.MeetingService>();
+        services.AddSingleton<Committees.CommitteeExports>();
         services.AddSingleton<Auth.SessionTokens>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
@@ -54,6 +56,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Web.ChecklistPages>();
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
+        services.AddSingleton<Web.MeetingPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }

@@ -82,5 +82,8 @@ public static class TableNames
     /// <summary>PartitionKey "{year}-{villageId}": the register of league members and youth (personal data).</summary>
     public const string Ledger = "Ledger";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger];
+    /// <summary>PartitionKey "{year}-{townId}" (RowKey "q{n}": a quarterly exchange meeting) or "{year}-recommended" (cases towns recommended to the city).</summary>
+    public const string Meetings = "Meetings";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Meetings];
 }
