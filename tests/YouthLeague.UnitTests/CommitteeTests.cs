@@ -135,6 +135,31 @@ public class CommitteeSheetsTests
     }
 
     [Fact]
+    public void MeetingPack_FourSheets_ProgressOverdueCandidatesRecord()
+    {
+        var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key == "forum" ? "approved" : "notStarted");
+        var pack = new MeetingPack(
+            2026,
+            4,
+            Town,
+            new DateOnly(2026, 11, 28),
+            false,
+            [new PackVillage("a", "a村", steps, ["ledger"])],
+            [new Candidate("a|forum", "a", "a村", "forum", "召开一次团员青年座谈会", "可推广", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero), [("地点", "村委会")], [new EvidenceView("1", "jpeg", 10, "/api/evidence/2026/a/s1/1", null)])],
+            new MeetingRecord(4, "2026-11-25", "张三", "纪要", ["a|forum"], "town.t1", DateTimeOffset.UnixEpoch),
+            5);
+        var sheets = CommitteeSheets.MeetingPack(pack, Definition2026);
+        Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], sheets.Select(s => s.Name));
+        Assert.Equal(["a村", 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(6));
+        Assert.Equal(["a村", "建立一本团员青年台账"], sheets[1].Rows[0]);
+        Assert.Equal(["a村", "召开一次团员青年座谈会", "2026-11-20", "可推广", "地点：村委会", "/api/evidence/2026/a/s1/1", "是"], sheets[2].Rows[0]);
+        Assert.Equal(["推荐至市级", "a村 · 召开一次团员青年座谈会"], sheets[3].Rows[3]);
+
+        using var stream = new MemoryStream(Sheet.Workbook(sheets));
+        Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], stream.GetSheetNames());
+    }
+
+    [Fact]
     public void ToXlsx_HeadersInOrder_EvenWithoutRows()
     {
         var sheet = new Sheet("空", ["镇街", "村（社区）"], []);

@@ -35,6 +35,33 @@ public sealed class CommitteeFunctions(MeetingPages meetings, CommitteeExports e
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/exports/{year}/ledger.{format}")] HttpRequest req, string year, string format) =>
         ExportAsync(req, year, format, "ledger", (y, towns, who) => exports.LedgerAsync(y, towns, who, req.HttpContext.RequestAborted));
 
+    [Function("ExportMeetingPack")]
+    public async Task<IActionResult> MeetingPack(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/exports/{year}/meeting.xlsx")] HttpRequest req, string year)
+    {
+        var who = await access.RequireAsync(req, CommitteeScope.IsCommittee, "只有镇街和市级用户可以导出");
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
+        var (towns, denied) = CommitteeScope.Resolve(who.Principal!, req.Query["town"].ToString());
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Routes.TryYear(year, out var y) || towns is not { Length: 1 } || !MeetingRules.IsQuarter(req.Query["quarter"].ToString(), out var q))
+        {
+            return Problems.BadRequest("请用 town 和 quarter（1–4）指定镇街和季度");
+        }
+
+        var bytes = await exports.MeetingPackAsync(y, towns[0], q, req.HttpContext.RequestAborted);
+        return bytes is null
+            ? Problems.NotFound("找不到该镇街或年度")
+            : new FileContentResult(bytes, Sheet.XlsxType) { FileDownloadName = $"meeting-{y}-{towns[0]}-q{q}.xlsx" };
+    }
+
     /// <summary>Town reviewers get their town, the city all towns or one with ?town=.</summary>
     private async Task<IActionResult> ExportAsync(HttpRequest req, string year, string format, string name, Func<int, string[]?, Principal, Task<Sheet?>> build)
     {

@@ -10,7 +10,7 @@ namespace YouthLeague.Committees;
 /// Reads what the committees' exports need: each village's checklist projection (one partition query per village)
 /// or ledger, a few at a time. Exports are asked for rarely; pages never call this.
 /// </summary>
-public sealed class CommitteeExports(DirectoryService directory, ChecklistReader reader, LedgerService ledger, ChecklistDefinitions definitions)
+public sealed class CommitteeExports(DirectoryService directory, ChecklistReader reader, LedgerService ledger, ChecklistDefinitions definitions, MeetingService meetings)
 {
     private const int Parallelism = 8;
 
@@ -23,6 +23,12 @@ public sealed class CommitteeExports(DirectoryService directory, ChecklistReader
     public async Task<Sheet?> VolunteeringAsync(int year, string[]? townIds, CancellationToken cancellationToken = default) =>
         definitions.Find(year)?.Find("volunteering") is { } step
             ? CommitteeSheets.Volunteering(year, step, await ChecklistsAsync(year, townIds, cancellationToken))
+            : null;
+
+    /// <summary>A town's quarterly meeting pack as a workbook (one sheet per part); null for an unknown town or year.</summary>
+    public async Task<byte[]?> MeetingPackAsync(int year, string townId, int quarter, CancellationToken cancellationToken = default) =>
+        await meetings.PackAsync(year, townId, quarter, cancellationToken) is { } pack
+            ? Sheet.Workbook(CommitteeSheets.MeetingPack(pack, definitions.For(year)))
             : null;
 
     /// <summary>Phones in full only for the village's town reviewer (a secretary never reaches a roll-up); masked for the city.</summary>

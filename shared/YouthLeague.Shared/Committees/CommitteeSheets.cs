@@ -112,6 +112,34 @@ public static class CommitteeSheets
         return row;
     }
 
+    /// <summary>A quarterly meeting's pack as a workbook: progress, overdue, candidates (with their evidence links), the record.</summary>
+    public static IReadOnlyList<Sheet> MeetingPack(MeetingPack pack, ChecklistDefinition definition)
+    {
+        var progress = new List<string> { "村（社区）", "已通过", "待审核", "逾期项数" };
+        progress.AddRange(definition.Steps.Select(s => s.Title));
+        var recommended = pack.Record?.Recommended.ToHashSet() ?? [];
+        return
+        [
+            new("进度小结", progress, pack.Villages.Select(v => (IReadOnlyList<object?>)
+            [
+                v.Name, v.Approved, v.Submitted, v.Overdue.Count,
+                .. definition.Steps.Select(s => (object?)(StepStatusNames.Parse(v.Steps[s.Key]).ToChinese() + (v.Overdue.Contains(s.Key) ? "（逾期）" : ""))),
+            ]).ToList()),
+            new("逾期未完成", ["村（社区）", "逾期事项"], pack.Villages.Where(v => v.Overdue.Count > 0).Select(v => (IReadOnlyList<object?>)
+            [
+                v.Name, string.Join("、", v.Overdue.Select(s => definition.Find(s)?.Title ?? s)),
+            ]).ToList()),
+            new("优秀典型候选", ["村（社区）", "事项", "通过日期", "审核意见", "提交内容", "证据", "推荐至市级"], pack.Candidates.Select(c => (IReadOnlyList<object?>)
+            [
+                c.VillageName, c.StepTitle, ChinaTime.Today(c.ApprovedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Comment,
+                string.Join("\n", c.Fields.Select(f => $"{f.Label}：{f.Value}")), string.Join("\n", c.Evidence.Select(e => e.Url)), recommended.Contains(c.Key) ? Yes : null,
+            ]).ToList()),
+            new("会议记录", ["项目", "内容"], pack.Record is { } r
+                ? [["会议日期", r.Date], ["参会人员", r.Attendees], ["会议纪要", r.Minutes], ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))], ["记录人", r.RecordedBy]]
+                : [["会议日期", "尚未记录"]]),
+        ];
+    }
+
     public static readonly IReadOnlyList<string> LedgerHeaders = ["镇街", "村（社区）", "姓名", "性别", "出生年份", "是否团员", "联系电话", "学历", "工作或学习单位", "备注"];
 
     /// <summary>A town's ledger roll-up (团员青年台账汇总): every village's register rows; phones as the reader may see them.</summary>

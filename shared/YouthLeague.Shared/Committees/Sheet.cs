@@ -14,10 +14,28 @@ public sealed record Sheet(string Name, IReadOnlyList<string> Headers, IReadOnly
 
     public byte[] Write(string format) => format == "csv" ? ToCsv() : ToXlsx();
 
-    public byte[] ToXlsx()
+    public byte[] ToXlsx() => Workbook([this]);
+
+    /// <summary>Several sheets in one workbook, in order.</summary>
+    public static byte[] Workbook(IEnumerable<Sheet> sheets)
+    {
+        var tables = sheets.Select(s => s.Table()).ToList();
+        try
+        {
+            using var buffer = new MemoryStream();
+            buffer.SaveAs(tables.ToDictionary(t => t.TableName, t => (object)t));
+            return buffer.ToArray();
+        }
+        finally
+        {
+            tables.ForEach(t => t.Dispose());
+        }
+    }
+
+    private DataTable Table()
     {
         // A DataTable keeps the header row even when there are no rows, and the columns in order.
-        using var table = new DataTable(Name);
+        var table = new DataTable(Name);
         foreach (var h in Headers)
         {
             table.Columns.Add(h, typeof(object));
@@ -28,9 +46,7 @@ public sealed record Sheet(string Name, IReadOnlyList<string> Headers, IReadOnly
             table.Rows.Add(row.Select(v => v ?? DBNull.Value).ToArray());
         }
 
-        using var buffer = new MemoryStream();
-        buffer.SaveAs(table, sheetName: Name);
-        return buffer.ToArray();
+        return table;
     }
 
     public byte[] ToCsv() =>

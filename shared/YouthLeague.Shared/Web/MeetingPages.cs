@@ -102,6 +102,7 @@ public sealed class MeetingPages(Access access, MeetingService meetings, Checkli
             sb.Append(i == q ? $"<strong>第{i}季度</strong>" : $"<a href=\"/towns/{Html.E(townId)}/meetings/{i}?year={year}\">第{i}季度</a>");
         }
 
+        sb.Append(" · <a href=\"/api/exports/").Append(year).Append("/meeting.xlsx?town=").Append(Html.E(townId)).Append("&amp;quarter=").Append(q).Append("\">下载 Excel</a>");
         sb.Append("</p><h1>").Append(Html.E(pack.Town.Name)).Append(' ').Append(year).Append("年第").Append(q).Append("季度团建工作交流会材料</h1>");
         if (req.Query["saved"] == "1" && status == 200)
         {

@@ -73,6 +73,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("MeetingRecord", (c, _) => Form($"/towns/{c.TownHere}/meetings/4?year=2026", ("date", "")), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Forbidden)),
         ("ExportAssessment", (c, _) => Get("/api/exports/2026/assessment.xlsx"), TownOrCity),
         ("ExportVolunteering", (c, _) => Get("/api/exports/2026/volunteering.csv"), TownOrCity),
+        ("ExportMeetingPack", (c, _) => Get($"/api/exports/2026/meeting.xlsx?town={c.TownHere}&quarter=4"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
         ("ExportLedgerRollup", (c, _) => Get($"/api/exports/2026/ledger.xlsx?town={c.TownHere}"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
         ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("LoginPage", (c, _) => Get("/login"), Public),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Azure.Data.Tables;
+using MiniExcelLibs;
 using YouthLeague.Checklist;
 using YouthLeague.Tests.Infrastructure;
 
@@ -106,6 +107,22 @@ public sealed class MeetingTests(Azurite azurite)
         var city = await w.City.GetStringAsync("/city?year=2026");
         var recommended = city[city.IndexOf("id=\"recommended\"", StringComparison.Ordinal)..];
         Assert.Contains($"/villages/{w.A}/steps/forum/review?year=2026", recommended, StringComparison.Ordinal);
+
+        // The pack as a workbook, for the town's files or the city.
+        using (var xlsx = new MemoryStream(await w.City.GetByteArrayAsync($"/api/exports/2026/meeting.xlsx?town={w.Town}&quarter=4")))
+        {
+            var cases = xlsx.Query(useHeaderRow: true, sheetName: "优秀典型候选").Cast<IDictionary<string, object?>>().ToList();
+            Assert.Equal("座谈扎实，可作典型", Assert.Single(cases)["审核意见"]);
+            Assert.Equal("是", cases[0]["推荐至市级"]);
+            Assert.StartsWith($"/api/evidence/2026/{w.A}/", (string)cases[0]["证据"]!, StringComparison.Ordinal);
+            var minutes = xlsx.Query(useHeaderRow: true, sheetName: "会议记录").Cast<IDictionary<string, object?>>().Single(r => (string?)r["项目"] == "会议纪要");
+            Assert.Equal("交流了座谈会的组织经验。\n<b>下季度</b>重点抓志愿服务。", minutes["内容"]);
+        }
+
+        using (var r = await w.City.GetAsync("/api/exports/2026/meeting.xlsx?quarter=4"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        }
 
         // An earlier quarter's pack does not offer a case approved after that quarter.
         Assert.Contains("优秀典型候选（0）", await w.Reviewer.GetStringAsync($"/towns/{w.Town}/meetings/1?year=2026"), StringComparison.Ordinal);
