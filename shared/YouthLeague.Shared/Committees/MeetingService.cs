@@ -163,6 +163,8 @@ public sealed class MeetingService(StorageClients storage, DirectoryService dire
         var token = string.IsNullOrWhiteSpace(formToken) ? Guid.NewGuid().ToString("N") : formToken.Trim();
         if (existing.HasValue && existing.Value!.FormToken == token)
         {
+            // Already recorded: only finish what a failure after the record may have left undone (the same rows again).
+            await RecommendAsync(year, townId, quarter, existing.Value, ToRecord(existing.Value).Recommended.ToList(), [], cancellationToken);
             return new MeetingResult(200);
         }
 

@@ -124,6 +124,18 @@ public sealed class MeetingTests(Azurite azurite)
             Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         }
 
+        // A correction (another form) that withdraws the recommendation: gone from the city's list, in the audit trail.
+        using (var r = await w.Reviewer.PostAsync(pack, Form(("date", date), ("attendees", "镇团委书记"), ("minutes", "更正：暂不推荐。"), ("formToken", "t-edit"))))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        Assert.DoesNotContain($"/villages/{w.A}/steps/forum/review", (await w.City.GetStringAsync("/city?year=2026")).Split("id=\"recommended\"")[1], StringComparison.Ordinal);
+        Assert.Contains(
+            new TableClient(azurite.ConnectionString, "Checklists").Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-" + w.A} and RowKey ge {"audit-"} and RowKey lt {"audit."}")),
+            e => e.GetString("Kind") == "unrecommend");
+        Assert.Contains("更正：暂不推荐。", await w.Reviewer.GetStringAsync(pack), StringComparison.Ordinal);
+
         // An earlier quarter's pack does not offer a case approved after that quarter.
         Assert.Contains("优秀典型候选（0）", await w.Reviewer.GetStringAsync($"/towns/{w.Town}/meetings/1?year=2026"), StringComparison.Ordinal);
     }
