@@ -48,6 +48,8 @@ public static class YouthLeagueServices
         });
         services.AddSingleton<Ledger.LedgerService>();
         services.AddSingleton<Progress.ProgressService>();
+        services.AddSingleton<Committees.MeetingService>();
+        services.AddSingleton<Committees.CommitteeExports>();
         services.AddSingleton<Auth.SessionTokens>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
@@ -57,6 +59,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Web.LedgerPages>();
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
+        services.AddSingleton<Web.MeetingPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using YouthLeague.Auth;
 using YouthLeague.Checklist;
+using YouthLeague.Committees;
 using YouthLeague.Progress;
 using YouthLeague.Towns;
 using YouthLeague.Web;
@@ -43,7 +44,7 @@ public sealed class ProgressFunctions(ProgressService progress, DirectoryService
     /// <summary>Town reviewers see their town; city staff all towns, or one with ?town=.</summary>
     private async Task<(ProgressReport? Report, IActionResult? Denied)> ReportAsync(HttpRequest req, string year)
     {
-        var who = await access.RequireAsync(req, p => p.Role is Roles.City or Roles.Town, "只有镇街和市级用户可以查看进度");
+        var who = await access.RequireAsync(req, CommitteeScope.IsCommittee, "只有镇街和市级用户可以查看进度");
         if (!who.Allowed)
         {
             return (null, who.Denied);
@@ -54,14 +55,12 @@ public sealed class ProgressFunctions(ProgressService progress, DirectoryService
             return (null, Problems.NotFound("没有该年度的清单"));
         }
 
-        var town = req.Query["town"].ToString();
-        var p = who.Principal!;
-        if (!p.IsCity && town.Length > 0 && town != p.TownId)
+        var (scope, denied) = CommitteeScope.Resolve(who.Principal!, req.Query["town"].ToString());
+        if (denied is not null)
         {
-            return (null, Problems.Create(403, "您只能查看本镇街的进度"));
+            return (null, denied);
         }
 
-        string[]? scope = p.IsCity ? (town.Length > 0 ? [town] : null) : [p.TownId];
         var report = await progress.ReportAsync(y, scope, req.HttpContext.RequestAborted);
         return report is null ? (null, Problems.NotFound("没有该年度的清单")) : (report, null);
     }

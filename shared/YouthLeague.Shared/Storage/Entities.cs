@@ -139,6 +139,12 @@ public sealed class AuditEntity : EntityBase
     public string Outcome { get; set; } = "";
 
     public string? Reason { get; set; }
+
+    /// <summary>The reviewer's comment (approve, return) or what a town's meeting recommended.</summary>
+    public string? Comment { get; set; }
+
+    /// <summary>An approval that marked the step an outstanding-case candidate (优秀典型候选).</summary>
+    public bool? Exemplary { get; set; }
 }
 
 /// <summary>Row "q{n}-{villageId}" of partition "{year}-{townId}": a village's checklist at a quarter's end, never overwritten.</summary>

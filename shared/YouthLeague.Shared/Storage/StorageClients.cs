@@ -85,5 +85,8 @@ public static class TableNames
     /// <summary>PartitionKey "{year}-{villageId}", RowKey step: a half-filled step form (text only).</summary>
     public const string Drafts = "Drafts";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts];
+    /// <summary>PartitionKey "{year}-{townId}" (RowKey "q{n}": a quarterly exchange meeting) or "{year}-recommended" (cases towns recommended to the city).</summary>
+    public const string Meetings = "Meetings";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts, Meetings];
 }

@@ -11,10 +11,12 @@ using YouthLeague.Storage;
 namespace YouthLeague.Web;
 
 /// <summary>
-/// Committee dashboards, from projections only. Town page: 4 storage queries (towns, villages, the town's
-/// progress partition, the town's snapshots partition) whatever the number of villages. City page: 2 + one per town.
+/// Committee dashboards, from projections only. Town page: 4 table queries (towns, villages, the town's progress
+/// partition, the town's snapshots partition) whatever the number of villages, plus the caller's account lookup
+/// (one point read); DashboardQueryTests counts them. City page: 3 + one per town (towns, villages, the
+/// recommended cases, each town's progress partition).
 /// </summary>
-public sealed class DashboardPages(Access access, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, ChecklistPages checklistPages)
+public sealed class DashboardPages(Access access, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, ChecklistPages checklistPages, Committees.MeetingService meetings)
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
@@ -41,7 +43,8 @@ public sealed class DashboardPages(Access access, ProgressService progress, Chec
         var sb = new StringBuilder();
         sb.Append("<h1>").Append(Html.E(town.Name)).Append(" · ").Append(year).Append("年进度</h1>")
           .Append("<p>").Append(town.Villages).Append(" 个村，已通过 ").Append(town.StepsApproved).Append(" 项，待审核 ").Append(town.StepsSubmitted)
-          .Append(" 项，逾期 <strong class=\"late\">").Append(town.StepsOverdue).Append("</strong> 项。 <a href=\"/api/exports/").Append(year).Append("/progress.xlsx?town=").Append(Html.E(townId)).Append("\">导出 Excel</a></p>")
+          .Append(" 项，逾期 <strong class=\"late\">").Append(town.StepsOverdue).Append("</strong> 项。</p>")
+          .Append(Links(year, townId))
           .Append(await ChartAsync(year, townId, town.Villages * definition.Steps.Count, req.HttpContext.RequestAborted))
           .Append("<form method=\"get\" class=\"card\"><input type=\"hidden\" name=\"year\" value=\"").Append(year).Append("\"><label for=\"step\">步骤</label><select id=\"step\" name=\"step\"><option value=\"\">全部</option>");
         foreach (var s in definition.Steps)
@@ -69,7 +72,9 @@ public sealed class DashboardPages(Access access, ProgressService progress, Chec
             {
                 var status = v.Steps[s.Key];
                 var overdue = v.Overdue.Contains(s.Key);
-                sb.Append("<td class=\"").Append(overdue ? "overdue" : status).Append("\"><a href=\"/villages/").Append(Html.E(v.Id)).Append("?year=").Append(year).Append("#step-").Append(s.Key).Append("\">")
+                // A cell with something handed in opens that submission; an empty one the village's card.
+                var href = status == "notStarted" ? $"/villages/{v.Id}?year={year}#step-{s.Key}" : $"/villages/{v.Id}/steps/{s.Key}/review?year={year}";
+                sb.Append("<td class=\"").Append(overdue ? "overdue" : status).Append("\"><a href=\"").Append(Html.E(href)).Append("\">")
                   .Append(overdue ? "逾期" : StepStatusNames.Parse(status).ToChinese()).Append("</a></td>");
             }
 
@@ -96,7 +101,8 @@ public sealed class DashboardPages(Access access, ProgressService progress, Chec
         }
 
         var sb = new StringBuilder();
-        sb.Append("<h1>全市 ").Append(year).Append("年“六个一”进度</h1><p><a href=\"/api/exports/").Append(year).Append("/progress.xlsx\">导出 Excel</a></p>");
+        sb.Append("<h1>全市 ").Append(year).Append("年“六个一”进度</h1>").Append(Links(year, null))
+          .Append(Recommended(year, report, definitions.For(year), await meetings.RecommendedAsync(year, req.HttpContext.RequestAborted)));
         foreach (var t in report.Towns.OrderByDescending(t => Ratio(t.StepsApproved, t.Villages * 6)))
         {
             var pct = Ratio(t.StepsApproved, t.Villages * 6);
@@ -107,6 +113,47 @@ public sealed class DashboardPages(Access access, ProgressService progress, Chec
         }
 
         return Html.Page("全市进度", sb.ToString(), user: who.Principal!.Username, antiforgery: ChecklistPages.Antiforgery(req));
+    }
+
+    /// <summary>Exports (town-scoped on a town page) and, on a town page, the quarterly exchange meetings.</summary>
+    private static string Links(int year, string? townId)
+    {
+        var town = townId is null ? "" : "?town=" + Html.E(townId);
+        var links = new[] { ("progress", "进度"), ("assessment", "年度考核"), ("volunteering", "志愿服务汇总"), ("ledger", "团员青年台账汇总") }
+            .Select(x => $"<a href=\"/api/exports/{year}/{x.Item1}.xlsx{town}\">{x.Item2}</a>" + (x.Item1 == "progress" ? "" : $"（<a href=\"/api/exports/{year}/{x.Item1}.csv{town}\">CSV</a>）"));
+        var sb = new StringBuilder("<nav class=\"card\" id=\"exports\"><strong>导出 Excel：</strong>").AppendJoin(" · ", links);
+        if (townId is not null)
+        {
+            sb.Append("<br><strong>季度交流会：</strong>");
+            for (var q = 1; q <= 4; q++)
+            {
+                sb.Append("<a href=\"/towns/").Append(Html.E(townId)).Append("/meetings/").Append(q).Append("?year=").Append(year).Append("\">第").Append(q).Append("季度</a> ");
+            }
+        }
+
+        return sb.Append("</nav>").ToString();
+    }
+
+    /// <summary>Cases the towns' quarterly meetings recommended to the city, each opening the submission.</summary>
+    private static string Recommended(int year, ProgressReport report, ChecklistDefinition definition, IReadOnlyList<Committees.RecommendationEntity> cases)
+    {
+        var sb = new StringBuilder("<section class=\"card\" id=\"recommended\"><h2>各镇街推荐的优秀典型（").Append(cases.Count).Append("）</h2>");
+        if (cases.Count == 0)
+        {
+            return sb.Append("<p class=\"muted\">各镇街的季度交流会尚未推荐案例。</p></section>").ToString();
+        }
+
+        var towns = report.Towns.ToDictionary(t => t.Id, t => t.Name);
+        var villages = report.Villages.ToDictionary(v => v.Id, v => v.Name);
+        sb.Append("<ul>");
+        foreach (var c in cases)
+        {
+            sb.Append("<li>").Append(Html.E(towns.GetValueOrDefault(c.TownId, c.TownId))).Append(" · <a href=\"/villages/").Append(Html.E(c.VillageId)).Append("/steps/").Append(Html.E(c.Step))
+              .Append("/review?year=").Append(year).Append("\">").Append(Html.E(villages.GetValueOrDefault(c.VillageId, c.VillageId))).Append(" · ").Append(Html.E(definition.Find(c.Step)?.Title ?? c.Step))
+              .Append("</a> <span class=\"muted\">第").Append(c.Quarter).Append("季度交流会（").Append(Html.E(c.MeetingDate)).Append("）</span></li>");
+        }
+
+        return sb.Append("</ul></section>").ToString();
     }
 
     private static double Ratio(int part, int whole) => whole == 0 ? 0 : 100.0 * part / whole;

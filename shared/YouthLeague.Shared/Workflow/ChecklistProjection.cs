@@ -21,6 +21,11 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         var state = change.State;
         var pk = Keys.Checklist(state.Year, state.VillageId);
         var command = change.Command;
+
+        // A review's comment lives in its own row (written before the orchestration heard of it): the audit row carries it too.
+        var review = command.Kind == CommandKind.Submit
+            ? null
+            : (await Checklists.GetEntityIfExistsAsync<ReviewEntity>(pk, Keys.Review(command.Id), cancellationToken: cancellationToken)) is { HasValue: true } r ? r.Value : null;
         var batch = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.UpsertMerge, Header(state, change.TownId, version: null)),
@@ -36,6 +41,8 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
                 To = change.To.ToWire(),
                 Outcome = change.Outcome.ToString().ToLowerInvariant(),
                 Reason = change.Reason,
+                Comment = review?.Comment,
+                Exemplary = command.Kind == CommandKind.Approve ? command.Exemplary : null,
             }),
         };
         if (state.Steps.TryGetValue(command.Step, out var step))
@@ -48,7 +55,36 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         if (change.Outcome == Outcome.Applied)
         {
             await UpdateReviewQueueAsync(change, cancellationToken);
+            if (command.Kind == CommandKind.Approve && command.Exemplary && step is not null)
+            {
+                await WriteCaseAsync(change, step, review, cancellationToken);
+            }
         }
+    }
+
+    /// <summary>An approval marked exemplary becomes a candidate case of the town, with a copy of the submission (one query per meeting pack).</summary>
+    private async Task WriteCaseAsync(ChecklistChange change, StepState step, ReviewEntity? review, CancellationToken cancellationToken)
+    {
+        var state = change.State;
+        var submissionId = step.Submissions.LastOrDefault() ?? "";
+        var submission = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(state.Year, state.VillageId), Keys.Submission(submissionId), cancellationToken: cancellationToken);
+        await storage.Table(TableNames.TownProgress).UpsertEntityAsync(
+            new Committees.CaseEntity
+            {
+                PartitionKey = Committees.CaseEntity.Partition(state.Year, change.TownId),
+                RowKey = Committees.CaseEntity.Row(state.VillageId, change.Command.Step),
+                VillageId = state.VillageId,
+                Step = change.Command.Step,
+                SubmissionId = submissionId,
+                ReviewId = change.Command.Id,
+                Comment = review?.Comment ?? "",
+                ReviewedBy = change.Command.Actor,
+                ApprovedAt = step.ApprovedAt ?? change.Command.At,
+                FieldsJson = submission.HasValue ? submission.Value!.FieldsJson : "{}",
+                EvidenceJson = submission.HasValue ? submission.Value!.EvidenceJson : "[]",
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
     }
 
     /// <summary>Partition "{year}-{townId}-queue" of TownProgress: one row per step waiting for review, oldest first by RowKey.</summary>

@@ -1,0 +1,82 @@
+using YouthLeague.Storage;
+
+namespace YouthLeague.Committees;
+
+/// <summary>
+/// Row "{villageId}|{step}" of partition "{year}-{townId}-cases" in TownProgress: a step a reviewer approved and
+/// marked as an outstanding-case candidate (优秀典型候选), with a copy of what was handed in, so that a meeting pack
+/// reads every candidate of a town in one query. Written by the checklist projection, once per approval.
+/// </summary>
+public sealed class CaseEntity : EntityBase
+{
+    public string VillageId { get; set; } = "";
+
+    public string Step { get; set; } = "";
+
+    public string SubmissionId { get; set; } = "";
+
+    public string ReviewId { get; set; } = "";
+
+    public string Comment { get; set; } = "";
+
+    public string ReviewedBy { get; set; } = "";
+
+    public DateTimeOffset ApprovedAt { get; set; }
+
+    /// <summary>The submission's answers (JSON object field → value).</summary>
+    public string FieldsJson { get; set; } = "{}";
+
+    /// <summary>The submission's evidence metadata (JSON array of EvidenceItem); URLs are made when shown.</summary>
+    public string EvidenceJson { get; set; } = "[]";
+
+    public static string Partition(int year, string townId) => Keys.Town(year, townId) + "-cases";
+
+    public static string Row(string villageId, string step) => $"{villageId}|{step}";
+}
+
+/// <summary>Row "q{n}" of partition "{year}-{townId}" in Meetings: the town's quarterly exchange meeting (季度交流会).</summary>
+public sealed class MeetingEntity : EntityBase
+{
+    public int Quarter { get; set; }
+
+    /// <summary>yyyy-MM-dd, China time.</summary>
+    public string Date { get; set; } = "";
+
+    public string Attendees { get; set; } = "";
+
+    public string Minutes { get; set; } = "";
+
+    /// <summary>JSON array of "{villageId}|{step}" recommended to the city.</summary>
+    public string RecommendedJson { get; set; } = "[]";
+
+    public string RecordedBy { get; set; } = "";
+
+    public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary>The form token of the post that wrote this version: the same post again changes nothing.</summary>
+    public string FormToken { get; set; } = "";
+
+    public static string Row(int quarter) => $"q{quarter}";
+}
+
+/// <summary>Row "{townId}|{villageId}|{step}" of partition "{year}-recommended" in Meetings: a case a town recommended to the city.</summary>
+public sealed class RecommendationEntity : EntityBase
+{
+    public string TownId { get; set; } = "";
+
+    public string VillageId { get; set; } = "";
+
+    public string Step { get; set; } = "";
+
+    public int Quarter { get; set; }
+
+    public string MeetingDate { get; set; } = "";
+
+    public string RecommendedBy { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+
+    public static string Partition(int year) => $"{year}-recommended";
+
+    public static string Row(string townId, string villageId, string step) => $"{townId}|{villageId}|{step}";
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using YouthLeague.Checklist;
+using YouthLeague.Ledger;
+using YouthLeague.Towns;
+
+namespace YouthLeague.Committees;
+
+/// <summary>One village of an export, with its town's name and its checklist as the projection holds it (null: not started).</summary>
+public sealed record ExportVillage(Town Town, Village Village, ChecklistView? Checklist);
+
+/// <summary>The committees' exports as sheets, from data already read: pure, so each column is unit-tested.</summary>
+public static class CommitteeSheets
+{
+    public const string Yes = "是";
+    public const string No = "否";
+
+    /// <summary>Annual assessment (年度考核): per village, each step's rubric parts (docs/assessment.md) and the total.</summary>
+    public static Sheet Assessment(int year, ChecklistDefinition definition, IEnumerable<ExportVillage> villages)
+    {
+        var headers = new List<string> { "镇街", "村（社区）" };
+        foreach (var s in definition.Steps)
+        {
+            headers.AddRange([$"{s.Title}·状态", $"{s.Title}·按时完成", $"{s.Title}·退回次数", $"{s.Title}·优秀典型", $"{s.Title}·得分"]);
+        }
+
+        headers.AddRange(["已通过项数", "考核得分", "年度结账得分"]);
+        var rows = new List<IReadOnlyList<object?>>();
+        foreach (var v in villages)
+        {
+            var result = Score(year, definition, v);
+            var row = new List<object?> { v.Town.Name, v.Village.Name };
+            foreach (var s in result.Steps)
+            {
+                var approved = s.Status == StepStatus.Approved;
+                row.AddRange([s.Status.ToChinese(), approved ? (s.OnTime ? Yes : No) : null, s.ReturnedRounds, s.Exemplary ? Yes : null, s.Points]);
+            }
+
+            row.AddRange([result.Steps.Count(s => s.Status == StepStatus.Approved), result.Score, v.Checklist?.Score]);
+            rows.Add(row);
+        }
+
+        return new Sheet($"{year}年度考核", headers, rows);
+    }
+
+    /// <summary>The rubric applied to the state the projection holds, on the real calendar (China time).</summary>
+    public static AssessmentResult Score(int year, ChecklistDefinition definition, ExportVillage v)
+    {
+        var steps = (v.Checklist?.Steps ?? []).ToDictionary(
+            s => s.Key,
+            s => new StepState
+            {
+                Status = StepStatusNames.Parse(s.Status),
+                ReturnedRounds = s.ReturnedRounds,
+                Exemplary = s.Exemplary,
+                FirstSubmittedAt = s.Submissions.Count > 0 ? s.Submissions[0].SubmittedAt : null,
+            });
+        var state = new ChecklistState { Year = year, VillageId = v.Village.Id, Steps = steps };
+        return Checklist.Assessment.Score(state, definition, ChecklistCalendar.Real(year));
+    }
+
+    /// <summary>
+    /// Volunteering summary (志愿服务汇总): per village, the latest answer to the step (its fields by label, numbers as
+    /// numbers), then a total of every number field over all answers and over approved ones.
+    /// </summary>
+    public static Sheet Volunteering(int year, StepDefinition step, IEnumerable<ExportVillage> villages)
+    {
+        var headers = new List<string> { "镇街", "村（社区）", "状态" };
+        headers.AddRange(step.Fields.Select(f => f.Label));
+        var rows = new List<IReadOnlyList<object?>>();
+        var numbers = step.Fields.Select((f, i) => (f, i)).Where(x => x.f.Type == FieldType.Number).ToList();
+        var all = new double[step.Fields.Count];
+        var approved = new double[step.Fields.Count];
+        foreach (var v in villages)
+        {
+            var view = v.Checklist?.Steps.FirstOrDefault(s => s.Key == step.Key);
+            var status = view is null ? StepStatus.NotStarted : StepStatusNames.Parse(view.Status);
+            var answer = view?.Submissions.LastOrDefault()?.Fields;
+            var row = new List<object?> { v.Town.Name, v.Village.Name, status.ToChinese() };
+            for (var i = 0; i < step.Fields.Count; i++)
+            {
+                var f = step.Fields[i];
+                var text = answer?.GetValueOrDefault(f.Name);
+                if (f.Type == FieldType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+                {
+                    row.Add(n);
+                    all[i] += n;
+                    approved[i] += status == StepStatus.Approved ? n : 0;
+                }
+                else
+                {
+                    row.Add(string.IsNullOrEmpty(text) ? null : text);
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        rows.Add(Total("合计（全部已提交）", step, numbers.Select(x => x.i), all));
+        rows.Add(Total("其中已通过", step, numbers.Select(x => x.i), approved));
+        return new Sheet($"{year}年志愿服务汇总", headers, rows);
+    }
+
+    private static List<object?> Total(string label, StepDefinition step, IEnumerable<int> numberColumns, double[] sums)
+    {
+        var row = new List<object?> { label, null, null };
+        row.AddRange(Enumerable.Repeat<object?>(null, step.Fields.Count));
+        foreach (var i in numberColumns)
+        {
+            row[3 + i] = sums[i];
+        }
+
+        return row;
+    }
+
+    /// <summary>A quarterly meeting's pack as a workbook: progress, overdue, candidates (with their evidence links), the record.</summary>
+    public static IReadOnlyList<Sheet> MeetingPack(MeetingPack pack, ChecklistDefinition definition)
+    {
+        var progress = new List<string> { "村（社区）", "已通过", "待审核", "逾期项数" };
+        progress.AddRange(definition.Steps.Select(s => s.Title));
+        var recommended = pack.Record?.Recommended.ToHashSet() ?? [];
+        return
+        [
+            new("进度小结", progress, pack.Villages.Select(v => (IReadOnlyList<object?>)
+            [
+                v.Name, v.Approved, v.Submitted, v.Overdue.Count,
+                .. definition.Steps.Select(s => (object?)(StepStatusNames.Parse(v.Steps[s.Key]).ToChinese() + (v.Overdue.Contains(s.Key) ? "（逾期）" : ""))),
+            ]).ToList()),
+            new("逾期未完成", ["村（社区）", "逾期事项"], pack.Villages.Where(v => v.Overdue.Count > 0).Select(v => (IReadOnlyList<object?>)
+            [
+                v.Name, string.Join("、", v.Overdue.Select(s => definition.Find(s)?.Title ?? s)),
+            ]).ToList()),
+            new("优秀典型候选", ["村（社区）", "事项", "通过日期", "审核意见", "提交内容", "证据", "推荐至市级"], pack.Candidates.Select(c => (IReadOnlyList<object?>)
+            [
+                c.VillageName, c.StepTitle, ChinaTime.Today(c.ApprovedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Comment,
+                string.Join("\n", c.Fields.Select(f => $"{f.Label}：{f.Value}")), string.Join("\n", c.Evidence.Select(e => e.Url)), recommended.Contains(c.Key) ? Yes : null,
+            ]).ToList()),
+            new("会议记录", ["项目", "内容"], pack.Record is { } r
+                ? [["会议日期", r.Date], ["参会人员", r.Attendees], ["会议纪要", r.Minutes], ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))], ["记录人", r.RecordedBy]]
+                : [["会议日期", "尚未记录"]]),
+        ];
+    }
+
+    public static readonly IReadOnlyList<string> LedgerHeaders = ["镇街", "村（社区）", "姓名", "性别", "出生年份", "是否团员", "联系电话", "学历", "工作或学习单位", "备注"];
+
+    /// <summary>A town's ledger roll-up (团员青年台账汇总): every village's register rows; phones as the reader may see them.</summary>
+    public static Sheet Ledger(int year, IEnumerable<(Town Town, Village Village, IReadOnlyList<LedgerRow> Rows)> villages) =>
+        new(
+            $"{year}年团员青年台账",
+            LedgerHeaders,
+            villages.SelectMany(v => v.Rows.Select(r => (IReadOnlyList<object?>)
+            [
+                v.Town.Name, v.Village.Name, r.Name, r.Sex, r.BirthYear, r.IsLeagueMember ? Yes : No, r.Phone, r.Education, r.Occupation, r.Note,
+            ])).ToList());
+}

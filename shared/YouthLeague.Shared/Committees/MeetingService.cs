@@ -1,0 +1,314 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+using YouthLeague.Towns;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Committees;
+
+public sealed record PackVillage(string Id, string Name, IReadOnlyDictionary<string, string> Steps, IReadOnlyList<string> Overdue)
+{
+    public int Approved => Steps.Values.Count(s => s == "approved");
+
+    public int Submitted => Steps.Values.Count(s => s == "submitted");
+}
+
+public sealed record Candidate(
+    string Key,
+    string VillageId,
+    string VillageName,
+    string Step,
+    string StepTitle,
+    string Comment,
+    DateTimeOffset ApprovedAt,
+    IReadOnlyList<(string Label, string Value)> Fields,
+    IReadOnlyList<EvidenceView> Evidence);
+
+public sealed record MeetingRecord(int Quarter, string Date, string Attendees, string Minutes, IReadOnlyList<string> Recommended, string RecordedBy, DateTimeOffset RecordedAt);
+
+/// <summary>Everything a town's quarterly exchange meeting needs, read from projections.</summary>
+public sealed record MeetingPack(
+    int Year,
+    int Quarter,
+    Town Town,
+    DateOnly AsOf,
+    bool FromSnapshot,
+    IReadOnlyList<PackVillage> Villages,
+    IReadOnlyList<Candidate> Candidates,
+    MeetingRecord? Record,
+    int Queries);
+
+public sealed record MeetingResult(int Status, string? Title = null, ValidationErrors? Errors = null)
+{
+    public bool Ok => Status == 200;
+}
+
+/// <summary>
+/// Quarterly exchange meetings of a town (季度交流会): the generated pack (progress at the quarter, overdue list,
+/// outstanding-case candidates with their evidence) and the record of the meeting (date, attendees, minutes,
+/// cases recommended to the city). A pack costs 5 table queries whatever the number of villages: towns, the
+/// town's villages, the quarter's snapshots, the town's meeting records, its candidate cases; 6 before the
+/// quarter's first snapshot (the live progress partition is read instead).
+/// </summary>
+public sealed class MeetingService(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock, ILogger<MeetingService> log)
+{
+    private TableClient Meetings => storage.Table(TableNames.Meetings);
+
+    public async Task<MeetingPack?> PackAsync(int year, string townId, int quarter, CancellationToken cancellationToken = default)
+    {
+        var definition = definitions.Find(year);
+        var town = definition is null ? null : (await directory.TownsAsync(cancellationToken)).FirstOrDefault(t => t.Id == townId);
+        if (town is null)
+        {
+            return null;
+        }
+
+        var queries = 2;
+        var names = (await directory.VillagesAsync(townId, cancellationToken)).ToDictionary(v => v.Id, v => v.Name);
+        var today = ChinaTime.Today(clock.GetUtcNow());
+
+        // Progress as the quarter's snapshots froze it; before its first snapshot, as it stands today.
+        var villages = new List<PackVillage>();
+        var asOf = today;
+        queries++;
+        await foreach (var row in storage.Table(TableNames.Snapshots).QueryAsync<SnapshotEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, townId)} and RowKey ge {$"q{quarter}-"} and RowKey lt {$"q{quarter}."}"), cancellationToken: cancellationToken))
+        {
+            var day = DateOnly.FromDateTime(row.AsOf);
+            asOf = villages.Count == 0 || day > asOf ? day : asOf;
+            var steps = JsonSerializer.Deserialize<Dictionary<string, string>>(row.StepsJson) ?? [];
+            villages.Add(Village(definition!, row.VillageId, names, s => steps.GetValueOrDefault(s), day));
+        }
+
+        var fromSnapshot = villages.Count > 0;
+        if (!fromSnapshot)
+        {
+            queries++;
+            await foreach (var row in storage.Table(TableNames.TownProgress).QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, townId)}"), cancellationToken: cancellationToken))
+            {
+                villages.Add(Village(definition!, row.RowKey, names, s => row.GetString(ChecklistProjection.ColumnOf(s)), today));
+            }
+        }
+
+        // Meeting records of every quarter: this one's, and what earlier meetings already recommended.
+        queries++;
+        var records = new Dictionary<int, MeetingRecord>();
+        await foreach (var m in Meetings.QueryAsync<MeetingEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, townId)} and RowKey ge {"q"} and RowKey lt {"r"}"), cancellationToken: cancellationToken))
+        {
+            records[m.Quarter] = ToRecord(m);
+        }
+
+        var earlier = records.Where(r => r.Key < quarter).SelectMany(r => r.Value.Recommended).ToHashSet();
+        var quarterEnd = ChinaTime.QuarterLastDay(year, quarter);
+        var candidates = new List<Candidate>();
+        queries++;
+        await foreach (var c in storage.Table(TableNames.TownProgress).QueryAsync<CaseEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {CaseEntity.Partition(year, townId)}"), cancellationToken: cancellationToken))
+        {
+            // The fourth meeting sees the whole year (approvals after the year's end included).
+            if ((quarter < 4 && ChinaTime.Today(c.ApprovedAt) > quarterEnd) || earlier.Contains(c.RowKey))
+            {
+                continue;
+            }
+
+            var step = definition!.Find(c.Step);
+            var fields = JsonSerializer.Deserialize<Dictionary<string, string>>(c.FieldsJson) ?? [];
+            var evidence = (JsonSerializer.Deserialize<List<EvidenceItem>>(c.EvidenceJson, Json.Options) ?? [])
+                .Select(x => new EvidenceView(x.Id, x.Kind, x.Bytes, EvidenceUrls.Of(year, c.VillageId, c.SubmissionId, x.Id), x.Thumbnail is null ? null : EvidenceUrls.Of(year, c.VillageId, c.SubmissionId, x.Id) + "?size=thumb"))
+                .ToList();
+            candidates.Add(new Candidate(
+                c.RowKey,
+                c.VillageId,
+                names.GetValueOrDefault(c.VillageId, c.VillageId),
+                c.Step,
+                step?.Title ?? c.Step,
+                c.Comment,
+                c.ApprovedAt,
+                (step?.Fields ?? []).Where(f => fields.ContainsKey(f.Name)).Select(f => (f.Label, fields[f.Name])).ToList(),
+                evidence));
+        }
+
+        return new MeetingPack(
+            year,
+            quarter,
+            town,
+            asOf,
+            fromSnapshot,
+            villages.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(),
+            candidates.OrderBy(c => c.ApprovedAt).ToList(),
+            records.GetValueOrDefault(quarter),
+            queries);
+    }
+
+    /// <summary>
+    /// Records (or corrects) the meeting. The same form token again changes nothing (a double tap, a reload); another
+    /// token replaces the record, ETag-checked so two editors cannot both win. Nothing is written unless all is valid.
+    /// </summary>
+    public async Task<MeetingResult> RecordAsync(int year, string townId, int quarter, MeetingInput input, string? formToken, string actor, CancellationToken cancellationToken = default)
+    {
+        var pack = await PackAsync(year, townId, quarter, cancellationToken);
+        if (pack is null)
+        {
+            return new MeetingResult(404, "找不到该镇街或年度");
+        }
+
+        var existing = await Meetings.GetEntityIfExistsAsync<MeetingEntity>(Keys.Town(year, townId), MeetingEntity.Row(quarter), cancellationToken: cancellationToken);
+        var token = string.IsNullOrWhiteSpace(formToken) ? Guid.NewGuid().ToString("N") : formToken.Trim();
+        if (existing.HasValue && existing.Value!.FormToken == token)
+        {
+            // Already recorded: only finish what a failure after the record may have left undone (the same rows again).
+            await RecommendAsync(year, townId, quarter, existing.Value, ToRecord(existing.Value).Recommended.ToList(), [], cancellationToken);
+            return new MeetingResult(200);
+        }
+
+        var recommended = input.Recommended.Distinct(StringComparer.Ordinal).ToList();
+        var errors = MeetingRules.Validate(year, quarter, input with { Recommended = recommended }, pack.Candidates.Select(c => c.Key).ToHashSet(), ChinaTime.Today(clock.GetUtcNow()));
+        if (errors.Count > 0)
+        {
+            return new MeetingResult(422, "会议记录有误，未保存", errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var entity = new MeetingEntity
+        {
+            PartitionKey = Keys.Town(year, townId),
+            RowKey = MeetingEntity.Row(quarter),
+            Quarter = quarter,
+            Date = input.Date!.Trim(),
+            Attendees = input.Attendees!.Trim(),
+            Minutes = input.Minutes!.Trim(),
+            RecommendedJson = JsonSerializer.Serialize(recommended),
+            RecordedBy = actor,
+            RecordedAt = now,
+            FormToken = token,
+        };
+        try
+        {
+            if (existing.HasValue)
+            {
+                await Meetings.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await Meetings.AddEntityAsync(entity, cancellationToken);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return new MeetingResult(409, "会议记录刚被别人修改过，请刷新后再保存");
+        }
+
+        var dropped = existing.HasValue ? ToRecord(existing.Value!).Recommended.Except(recommended).ToList() : [];
+        await RecommendAsync(year, townId, quarter, entity, recommended, dropped, cancellationToken);
+        log.LogInformation("Meeting of {TownId} {Year} Q{Quarter} recorded by {Actor}: {Recommended} cases recommended", townId, year, quarter, actor, recommended.Count);
+        return new MeetingResult(200);
+    }
+
+    /// <summary>Cases towns recommended to the city this year (one query).</summary>
+    public async Task<IReadOnlyList<RecommendationEntity>> RecommendedAsync(int year, CancellationToken cancellationToken = default)
+    {
+        var list = new List<RecommendationEntity>();
+        await foreach (var r in Meetings.QueryAsync<RecommendationEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RecommendationEntity.Partition(year)}"), cancellationToken: cancellationToken))
+        {
+            list.Add(r);
+        }
+
+        return list.OrderBy(r => r.TownId, StringComparer.Ordinal).ThenBy(r => r.At).ToList();
+    }
+
+    /// <summary>The city's list and each village's audit trail; upserts keyed by the meeting's token, so a retry leaves the same rows.</summary>
+    private async Task RecommendAsync(int year, string townId, int quarter, MeetingEntity meeting, List<string> recommended, List<string> dropped, CancellationToken cancellationToken)
+    {
+        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(meeting.FormToken)).AsSpan(0, 6));
+        var note = $"第{quarter}季度交流会（{meeting.Date}）推荐至市级";
+        foreach (var key in recommended)
+        {
+            var (villageId, step) = Split(key);
+            await Meetings.UpsertEntityAsync(
+                new RecommendationEntity
+                {
+                    PartitionKey = RecommendationEntity.Partition(year),
+                    RowKey = RecommendationEntity.Row(townId, villageId, step),
+                    TownId = townId,
+                    VillageId = villageId,
+                    Step = step,
+                    Quarter = quarter,
+                    MeetingDate = meeting.Date,
+                    RecommendedBy = meeting.RecordedBy,
+                    At = meeting.RecordedAt,
+                },
+                TableUpdateMode.Replace,
+                cancellationToken);
+            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}", "recommend", meeting, note, cancellationToken);
+        }
+
+        foreach (var key in dropped)
+        {
+            var (villageId, step) = Split(key);
+            try
+            {
+                await Meetings.DeleteEntityAsync(RecommendationEntity.Partition(year), RecommendationEntity.Row(townId, villageId, step), ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+            }
+
+            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}-withdrawn", "unrecommend", meeting, $"第{quarter}季度交流会记录修改，撤回推荐", cancellationToken);
+        }
+
+        await Meetings.UpsertEntityAsync(
+            new AuditEntity
+            {
+                PartitionKey = meeting.PartitionKey,
+                RowKey = Keys.Audit($"m{quarter}-{tag}"),
+                Kind = "meeting",
+                Actor = meeting.RecordedBy,
+                At = meeting.RecordedAt,
+                Outcome = "applied",
+                Comment = $"第{quarter}季度交流会（{meeting.Date}）推荐：" + (recommended.Count == 0 ? "无" : string.Join("，", recommended)),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    private Task AuditAsync(int year, string villageId, string step, string id, string kind, MeetingEntity meeting, string comment, CancellationToken cancellationToken) =>
+        storage.Table(TableNames.Checklists).UpsertEntityAsync(
+            new AuditEntity
+            {
+                PartitionKey = Keys.Checklist(year, villageId),
+                RowKey = Keys.Audit(id),
+                Step = step,
+                Kind = kind,
+                Actor = meeting.RecordedBy,
+                At = meeting.RecordedAt,
+                From = "approved",
+                To = "approved",
+                Outcome = "applied",
+                Comment = comment,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    private static (string VillageId, string Step) Split(string key)
+    {
+        var i = key.IndexOf('|', StringComparison.Ordinal);
+        return (key[..i], key[(i + 1)..]);
+    }
+
+    private static PackVillage Village(ChecklistDefinition definition, string villageId, Dictionary<string, string> names, Func<string, string?> status, DateOnly asOf)
+    {
+        var steps = definition.Steps.ToDictionary(s => s.Key, s => status(s.Key) ?? StepStatus.NotStarted.ToWire());
+        var overdue = definition.Steps.Where(s => ChecklistRules.IsOverdue(StepStatusNames.Parse(steps[s.Key]), s.Due, asOf)).Select(s => s.Key).ToList();
+        return new PackVillage(villageId, names.GetValueOrDefault(villageId, villageId), steps, overdue);
+    }
+
+    private static MeetingRecord ToRecord(MeetingEntity m) =>
+        new(m.Quarter, m.Date, m.Attendees, m.Minutes, JsonSerializer.Deserialize<List<string>>(m.RecommendedJson) ?? [], m.RecordedBy, m.RecordedAt);
+}

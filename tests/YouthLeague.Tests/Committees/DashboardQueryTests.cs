@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using YouthLeague.Auth;
+using YouthLeague.Storage;
+using YouthLeague.Tests.Infrastructure;
+using YouthLeague.Towns;
+using YouthLeague.Web;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Tests.Committees;
+
+/// <summary>Counts every Table storage request a request makes; a continuation (the next page of a query) is counted apart.</summary>
+public sealed class TableRequestCounter : HttpPipelinePolicy
+{
+    private int queries;
+    private int continuations;
+
+    /// <summary>Point reads, queries and writes: one per call, however many rows come back.</summary>
+    public int Requests => queries;
+
+    /// <summary>Further pages of a query (more than 1,000 rows, or Azurite's own paging).</summary>
+    public int Continuations => continuations;
+
+    public void Reset()
+    {
+        queries = 0;
+        continuations = 0;
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Count(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Count(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Count(HttpMessage message)
+    {
+        if (message.Request.Uri.Query.Contains("NextPartitionKey", StringComparison.Ordinal) || message.Request.Uri.Query.Contains("NextRowKey", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref continuations);
+        }
+        else
+        {
+            Interlocked.Increment(ref queries);
+        }
+    }
+}
+
+/// <summary>
+/// What a town page and the city page cost in table requests, over the seeded towns and over a town of 1,000
+/// generated villages written straight into the projections. The town page costs 5 requests whatever the number
+/// of villages (the caller's account, towns, villages, the town's progress partition, its snapshots partition);
+/// only the number of pages of a query grows with rows. Render times are printed (run with
+/// --logger "console;verbosity=detailed"), never asserted.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper output)
+{
+    public const int TownPageRequests = 5;
+
+    private static readonly string[] Statuses = ["approved", "approved", "submitted", "returned", "notStarted"];
+
+    [Fact]
+    public async Task TownPage_SeededAndThousandVillages_SameBoundedNumberOfTableQueries()
+    {
+        var counter = new TableRequestCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
+            .Build();
+        var collection = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddYouthLeague(config);
+        collection.AddSingleton(new StorageClients(new TableServiceClient(azurite.ConnectionString, options), new BlobServiceClient(azurite.ConnectionString)));
+        await using var services = collection.BuildServiceProvider();
+        var storage = services.GetRequiredService<StorageClients>();
+        await storage.EnsureCreatedAsync();
+
+        // The seeded towns and villages, each with a progress row.
+        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
+        await services.GetRequiredService<DirectoryService>().UpsertAsync(seed);
+        var seededTown = seed.Towns.OrderByDescending(t => seed.Villages.Count(v => v.TownId == t.Id)).First();
+        foreach (var town in seed.Villages.GroupBy(v => v.TownId))
+        {
+            await WriteProgressAsync(storage, town.Key, town.Select(v => v.Id).ToList(), merge: true);
+        }
+
+        var accounts = services.GetRequiredService<AccountService>();
+        var big = "qc" + Guid.NewGuid().ToString("N")[..8];
+        await accounts.SeedDemoAsync(new DemoSeed(seed.City, [seededTown, new TownSeed(big, "千村镇", new PersonSeed("town." + big, "审核员"))], []), LocalHostProcess.DemoPassword);
+        var pages = services.GetRequiredService<DashboardPages>();
+        var meetings = services.GetRequiredService<MeetingPages>();
+        var directory = services.GetRequiredService<DirectoryService>();
+
+        var seeded = await MeasureAsync(counter, accounts, "town." + seededTown.Id, r => pages.TownAsync(r, seededTown.Id));
+        var seededTowns = (await directory.TownsAsync()).Count;
+        var seededCity = await MeasureAsync(counter, accounts, "city", pages.CityAsync);
+
+        // A generated town of 1,000 villages: directory rows, progress rows, three quarters of snapshots.
+        var villages = Enumerable.Range(0, 1000).Select(i => $"{big}-{i:0000}").ToList();
+        var generated = new DemoSeed(seed.City, [new TownSeed(big, "千村镇", new PersonSeed("town." + big, "审核员"))], villages.Select(v => new VillageSeed(v, big, "村" + v[^4..], true, new PersonSeed("sec." + v, "书记"))).ToList());
+        await directory.UpsertAsync(generated with { Villages = [] });
+        await WriteDirectoryAsync(storage, generated.Villages);
+        await WriteProgressAsync(storage, big, villages, merge: false);
+        await WriteSnapshotsAsync(storage, big, villages);
+
+        var thousand = await MeasureAsync(counter, accounts, "town." + big, r => pages.TownAsync(r, big));
+        var towns = (await directory.TownsAsync()).Count;
+        var city = await MeasureAsync(counter, accounts, "city", pages.CityAsync);
+        var pack = await MeasureAsync(counter, accounts, "town." + big, r => meetings.PackAsync(r, big, "1"));
+        var seededPack = await MeasureAsync(counter, accounts, "town." + seededTown.Id, r => meetings.PackAsync(r, seededTown.Id, "4"));
+
+        output.WriteLine($"town page, seeded ({seededTown.Id}, {seed.Villages.Count(v => v.TownId == seededTown.Id)} villages): {seeded}");
+        output.WriteLine($"town page, 1,000 generated villages: {thousand}");
+        output.WriteLine($"city page, seeded ({seededTowns} towns): {seededCity}");
+        output.WriteLine($"city page ({towns} towns, the 1,000-village town included): {city}");
+        output.WriteLine($"meeting pack Q1, 1,000 villages (from snapshots): {pack}");
+        output.WriteLine($"meeting pack Q4, seeded town: {seededPack}");
+
+        Assert.Equal(TownPageRequests, seeded.Requests);
+        Assert.Equal(TownPageRequests, thousand.Requests);
+        Assert.Equal(1 + 3 + seededTowns, seededCity.Requests); // account, towns, villages, recommended cases, one progress partition per town
+        Assert.Equal(1 + 3 + towns, city.Requests);
+        Assert.Equal(1 + 5, pack.Requests); // account + towns, villages, snapshots, meetings, cases
+        Assert.InRange(seededPack.Requests, 1 + 5, 1 + 6); // + the live progress partition when the quarter has no snapshot yet
+    }
+
+    public sealed record Measure(int Requests, int Continuations, double FirstMs, double WarmMs, int Bytes)
+    {
+        public override string ToString() => $"{Requests} table requests (+{Continuations} continuation pages), first render {FirstMs:0.0} ms, warm render {WarmMs:0.0} ms (median of 5), {Bytes / 1024.0:0.0} KB";
+    }
+
+    private static async Task<Measure> MeasureAsync(TableRequestCounter counter, AccountService accounts, string username, Func<HttpRequest, Task<IActionResult>> page)
+    {
+        var signIn = await accounts.SignInAsync(username, LocalHostProcess.DemoPassword);
+        Assert.Equal(SignInOutcome.SignedIn, signIn.Outcome);
+        var times = new List<double>();
+        int requests = 0, continuations = 0, bytes = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = "GET";
+            context.Request.QueryString = new QueryString("?year=2026");
+            context.Request.Headers.Authorization = "Bearer " + signIn.Token;
+            counter.Reset();
+            var sw = Stopwatch.StartNew();
+            var result = await page(context.Request);
+            sw.Stop();
+            var content = Assert.IsType<ContentResult>(result);
+            Assert.Equal(200, content.StatusCode);
+            (requests, continuations, bytes) = (counter.Requests, counter.Continuations, content.Content!.Length);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        return new Measure(requests, continuations, times[0], times.Skip(1).Order().ElementAt(2), bytes);
+    }
+
+    private static async Task WriteDirectoryAsync(StorageClients storage, IReadOnlyList<VillageSeed> villages)
+    {
+        var table = storage.Table(TableNames.Directory);
+        foreach (var chunk in villages.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new VillageEntity
+            {
+                PartitionKey = VillageEntity.Partition,
+                RowKey = v.Id,
+                TownId = v.TownId,
+                Name = v.Name,
+                Sample = true,
+                SecretaryName = v.Secretary.Name,
+                SecretaryUsername = v.Secretary.Username,
+            })));
+        }
+    }
+
+    private static async Task WriteProgressAsync(StorageClients storage, string townId, IReadOnlyList<string> villages, bool merge)
+    {
+        var table = storage.Table(TableNames.TownProgress);
+        var steps = TestData.Definition.Steps.Select(s => s.Key).ToList();
+        foreach (var chunk in villages.Select((v, i) => (v, i)).Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(x =>
+            {
+                var row = new TableEntity(Keys.Town(2026, townId), x.v);
+                for (var s = 0; s < steps.Count; s++)
+                {
+                    row[ChecklistProjection.ColumnOf(steps[s])] = Statuses[(x.i + s) % Statuses.Length];
+                }
+
+                return new TableTransactionAction(merge ? TableTransactionActionType.UpsertMerge : TableTransactionActionType.UpsertReplace, row);
+            }));
+        }
+    }
+
+    private static async Task WriteSnapshotsAsync(StorageClients storage, string townId, IReadOnlyList<string> villages)
+    {
+        var table = storage.Table(TableNames.Snapshots);
+        for (var q = 1; q <= 3; q++)
+        {
+            foreach (var chunk in villages.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(chunk.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new SnapshotEntity
+                {
+                    PartitionKey = Keys.Town(2026, townId),
+                    RowKey = Keys.Snapshot(q, v),
+                    VillageId = v,
+                    Quarter = q,
+                    AsOf = new DateTime(2026, 3 * q, 28, 0, 0, 0, DateTimeKind.Utc),
+                    StepsJson = "{\"ledger\":\"approved\",\"forum\":\"submitted\"}",
+                    Approved = q,
+                })));
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using MiniExcelLibs;
+using YouthLeague.Committees;
+using YouthLeague.Ledger;
+using YouthLeague.Towns;
+using static YouthLeague.UnitTests.TestSupport;
+
+namespace YouthLeague.UnitTests;
+
+public class MeetingRulesTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 28);
+
+    private static ValidationErrors Check(string? date, string? attendees = "张三、李四", string? minutes = "交流了经验", string[]? recommended = null, int quarter = 4) =>
+        MeetingRules.Validate(2026, quarter, new MeetingInput(date, attendees, minutes, recommended ?? []), ["v1|forum"], Today);
+
+    [Fact]
+    public void Validate_CompleteRecord_NoErrors() => Assert.Empty(Check("2026-11-20", recommended: ["v1|forum"]));
+
+    [Theory]
+    [InlineData(null, "请填写会议日期")]
+    [InlineData("  ", "请填写会议日期")]
+    [InlineData("2026/11/20", "日期格式应为 年-月-日，例如 2026-10-01")]
+    [InlineData("2026-02-30", "日期格式应为 年-月-日，例如 2026-10-01")]
+    [InlineData("2026-09-30", "会议日期不能早于第4季度开始（2026-10-01）")]
+    [InlineData("2026-11-29", "会议日期不能晚于今天")]
+    [InlineData("2027-02-01", "会议日期应在第4季度内或季度结束后 31 天内")]
+    public void Validate_BadDate_ChineseMessageOnDate(string? date, string message) =>
+        Assert.Equal([message], Check(date)["date"]);
+
+    [Fact]
+    public void Validate_EarlierQuarterMeetingHeldWithinGrace_Accepted() => Assert.Empty(Check("2026-10-20", quarter: 3));
+
+    [Fact]
+    public void Validate_MissingAttendeesAndMinutes_ErrorPerField()
+    {
+        var errors = Check("2026-11-20", attendees: "", minutes: null);
+        Assert.Equal(["请填写参会人员"], errors["attendees"]);
+        Assert.Equal(["请填写会议纪要"], errors["minutes"]);
+    }
+
+    [Fact]
+    public void Validate_TooLongText_Refused()
+    {
+        var errors = Check("2026-11-20", attendees: new string('人', MeetingRules.MaxAttendees + 1), minutes: new string('记', MeetingRules.MaxMinutes + 1));
+        Assert.Equal([$"参会人员最多 {MeetingRules.MaxAttendees} 字"], errors["attendees"]);
+        Assert.Equal([$"会议纪要最多 {MeetingRules.MaxMinutes} 字"], errors["minutes"]);
+    }
+
+    [Fact]
+    public void Validate_RecommendingANonCandidate_Refused() =>
+        Assert.Equal(["推荐的案例不在本季度的候选名单中"], Check("2026-11-20", recommended: ["v2|forum"])["recommended"]);
+
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("4", true)]
+    [InlineData("0", false)]
+    [InlineData("5", false)]
+    [InlineData("q1", false)]
+    [InlineData("+1", false)]
+    public void IsQuarter_OnlyOneToFour(string value, bool expected) => Assert.Equal(expected, MeetingRules.IsQuarter(value, out _));
+}
+
+public class CommitteeSheetsTests
+{
+    private static readonly Town Town = new("t1", "太平镇");
+
+    private static ExportVillage Village(string id, params StepView[] steps) =>
+        new(Town, new Village(id, id + "村", "t1", new Secretary("书记", "sec." + id)), steps.Length == 0 ? null : new ChecklistView(id, 2026, "inProgress", "t1", null, steps));
+
+    private static StepView Step(string key, string status, DateTimeOffset? firstAt = null, int returns = 0, bool exemplary = false, Dictionary<string, string>? fields = null)
+    {
+        var d = Definition2026.Find(key)!;
+        var subs = firstAt is null ? [] : new List<SubmissionView> { new("s1", firstAt.Value, "sec", fields ?? [], []) };
+        return new StepView(key, d.Title, d.Help, status, d.Due.ToString("yyyy-MM-dd"), false, returns, exemplary, [], new EvidenceRuleView([], 0, 0, 0), subs, null);
+    }
+
+    [Fact]
+    public void Assessment_RubricPartsPerStep_AndTotal()
+    {
+        var onTime = ChinaTime.StartOf(Definition2026.Find("forum")!.Due).AddHours(-1);
+        var late = ChinaTime.StartOf(Definition2026.Find("volunteering")!.Due).AddDays(2);
+        var sheet = CommitteeSheets.Assessment(2026, Definition2026, [
+            Village("a", Step("forum", "approved", onTime, returns: 1, exemplary: true), Step("volunteering", "approved", late), Step("plan", "returned", late, returns: 2)),
+            Village("b"),
+        ]);
+
+        Assert.Equal(2 + (6 * 5) + 3, sheet.Headers.Count);
+        Assert.Equal("召开一次团员青年座谈会·得分", sheet.Headers[2 + 5 + 4]);
+        var a = sheet.Rows[0];
+        object?[] forum = ["已通过", "是", 1, "是", 12 + 4 - 1 + 1];
+        Assert.Equal(forum, a.Skip(2 + 5).Take(5));
+        object?[] volunteering = ["已通过", "否", 0, null, 12];
+        Assert.Equal(volunteering, a.Skip(2 + 10).Take(5));
+        object?[] plan = ["已退回", null, 2, null, 0];
+        Assert.Equal(plan, a.Skip(2 + 25).Take(5));
+        object?[] totals = [2, 16 + 12, null];
+        Assert.Equal(totals, a.TakeLast(3));
+        Assert.Equal(["太平镇", "b村", "未开始"], sheet.Rows[1].Take(3));
+        Assert.Equal(0, sheet.Rows[1][^2]);
+    }
+
+    [Fact]
+    public void Volunteering_FieldsByLabel_NumbersAsNumbers_TotalsOfAllAndApproved()
+    {
+        var step = Definition2026.Find("volunteering")!;
+        var at = new DateTimeOffset(2026, 6, 2, 0, 0, 0, TimeSpan.Zero);
+        var sheet = CommitteeSheets.Volunteering(2026, step, [
+            Village("a", Step("volunteering", "approved", at, fields: new() { ["date"] = "2026-06-01", ["activity"] = "清扫村道", ["volunteers"] = "12", ["hours"] = "24.5", ["beneficiaries"] = "300" })),
+            Village("b", Step("volunteering", "returned", at, fields: new() { ["date"] = "2026-06-03", ["activity"] = "=1+1", ["volunteers"] = "5", ["hours"] = "10" })),
+            Village("c"),
+        ]);
+
+        Assert.Equal(["镇街", "村（社区）", "状态", "活动日期", "活动内容", "志愿者人数", "服务总时长（小时）", "受益人数"], sheet.Headers);
+        Assert.Equal(["太平镇", "a村", "已通过", "2026-06-01", "清扫村道", 12.0, 24.5, 300.0], sheet.Rows[0]);
+        Assert.Equal(["太平镇", "b村", "已退回", "2026-06-03", "=1+1", 5.0, 10.0, null], sheet.Rows[1]);
+        Assert.Equal(["太平镇", "c村", "未开始", null, null, null, null, null], sheet.Rows[2]);
+        Assert.Equal(["合计（全部已提交）", null, null, null, null, 17.0, 34.5, 300.0], sheet.Rows[3]);
+        Assert.Equal(["其中已通过", null, null, null, null, 12.0, 24.5, 300.0], sheet.Rows[4]);
+
+        // CSV keeps a formula-looking answer as text.
+        var csv = System.Text.Encoding.UTF8.GetString(sheet.ToCsv());
+        Assert.Contains("'=1+1", csv, StringComparison.Ordinal);
+        Assert.StartsWith("\uFEFF镇街,村（社区）,状态", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ledger_RowsOfEveryVillage_AsGiven()
+    {
+        var sheet = CommitteeSheets.Ledger(2026, [
+            (Town, new Village("a", "a村", "t1", new Secretary("", "")), [new LedgerRow("1", "李青", "女", 2000, true, "138****5678", "本科", "村委会", null)]),
+            (Town, new Village("b", "b村", "t1", new Secretary("", "")), []),
+        ]);
+        Assert.Equal(CommitteeSheets.LedgerHeaders, sheet.Headers);
+        Assert.Equal(["太平镇", "a村", "李青", "女", 2000, "是", "138****5678", "本科", "村委会", null], Assert.Single(sheet.Rows));
+    }
+
+    [Fact]
+    public void MeetingPack_FourSheets_ProgressOverdueCandidatesRecord()
+    {
+        var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key == "forum" ? "approved" : "notStarted");
+        var pack = new MeetingPack(
+            2026,
+            4,
+            Town,
+            new DateOnly(2026, 11, 28),
+            false,
+            [new PackVillage("a", "a村", steps, ["ledger"])],
+            [new Candidate("a|forum", "a", "a村", "forum", "召开一次团员青年座谈会", "可推广", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero), [("地点", "村委会")], [new EvidenceView("1", "jpeg", 10, "/api/evidence/2026/a/s1/1", null)])],
+            new MeetingRecord(4, "2026-11-25", "张三", "纪要", ["a|forum"], "town.t1", DateTimeOffset.UnixEpoch),
+            5);
+        var sheets = CommitteeSheets.MeetingPack(pack, Definition2026);
+        Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], sheets.Select(s => s.Name));
+        Assert.Equal(["a村", 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(6));
+        Assert.Equal(["a村", "建立一本团员青年台账"], sheets[1].Rows[0]);
+        Assert.Equal(["a村", "召开一次团员青年座谈会", "2026-11-20", "可推广", "地点：村委会", "/api/evidence/2026/a/s1/1", "是"], sheets[2].Rows[0]);
+        Assert.Equal(["推荐至市级", "a村 · 召开一次团员青年座谈会"], sheets[3].Rows[3]);
+
+        using var stream = new MemoryStream(Sheet.Workbook(sheets));
+        Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], stream.GetSheetNames());
+    }
+
+    [Fact]
+    public void ToXlsx_HeadersInOrder_EvenWithoutRows()
+    {
+        var sheet = new Sheet("空", ["镇街", "村（社区）"], []);
+        using var stream = new MemoryStream(sheet.ToXlsx());
+        var header = (IDictionary<string, object>)stream.Query().First();
+        Assert.Equal(["镇街", "村（社区）"], header.Values.Select(v => v?.ToString()));
+    }
+}
