@@ -23,6 +23,7 @@ public static class Bench
     {
         var total = Stopwatch.StartNew();
         var report = new Report();
+        var loadBefore = LoadAverage();
         Console.WriteLine($"YouthLeague bench ({(o.Quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, concurrency {o.Concurrency}, " +
             $"{o.Submissions} submissions, {o.Orchestrations} orchestrations, {o.QuarterVillages} villages at quarter end, dashboards at {string.Join("/", o.DashboardSizes)}");
         var memory = new List<(string Name, HostProcess Host)>();
@@ -56,6 +57,7 @@ public static class Bench
             Memory(report, "write-path host", host);
         }
 
+        report.Note($"machine load (1-minute load average, /proc/loadavg) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores: other work on the machine slows both sides of every ratio");
         var heading = $"YouthLeague bench, {(o.Quick ? "quick" : "full")} run of {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {total.Elapsed.TotalMinutes:0.0} min";
         var table = report.Markdown("## " + heading);
         Console.WriteLine();
@@ -67,6 +69,8 @@ public static class Bench
 
         return 0;
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static void Memory(Report report, string name, HostProcess host)
     {
