@@ -50,7 +50,10 @@ public sealed class TimerFunctionService(
             {
                 await using var scope = services.CreateAsyncScope();
                 var args = function.Method.GetParameters()
-                    .Select(p => p.ParameterType == typeof(TimerInfo) ? new TimerInfo() : p.ParameterType == typeof(CancellationToken) ? (object)stoppingToken : null)
+                    .Select(p => p.ParameterType == typeof(TimerInfo) ? new TimerInfo()
+                        : p.ParameterType == typeof(CancellationToken) ? stoppingToken
+                        : p.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient) ? scope.ServiceProvider.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()
+                        : (object?)null)
                     .ToArray();
                 await FunctionInvoker.InvokeAsync(scope.ServiceProvider, function, args);
                 log.LogInformation("Timer function {Function} ran for {Occurrence:o}", function.Name, next);

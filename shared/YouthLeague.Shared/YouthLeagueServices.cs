@@ -29,6 +29,9 @@ public static class YouthLeagueServices
         services.AddSingleton<ChecklistProjection>();
         services.AddSingleton<ChecklistStarter>();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton(sp => new SubmissionRepair(
+            sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), config.GetValue("YouthLeague:Submissions:RepairAfter", SubmissionRepair.DefaultDelay),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SubmissionRepair>>()));
         services.AddSingleton<ReviewService>();
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();

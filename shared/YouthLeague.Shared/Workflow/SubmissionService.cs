@@ -26,10 +26,12 @@ public sealed record SubmissionResult(string? SubmissionId, int Status, string? 
 }
 
 /// <summary>
-/// Hands a step in: validate, store the files, then the record, then tell the orchestration.
-/// Files first and the record last means a failure leaves no record without its files; files whose
-/// record never got written are deleted. A repeat (same Idempotency-Key) finds the record and re-sends
-/// the event, which the orchestration ignores if it already has it.
+/// Hands a step in: validate, note the intent, store the files, then the record, then tell the orchestration,
+/// then drop the intent. Files first and the record last means a failure leaves no record without its files;
+/// files whose record never got written are deleted. A process killed midway leaves its intent behind, and
+/// <see cref="SubmissionRepair"/> finishes the job later: re-sends the event of a record, or deletes the files of
+/// a submission that never got one. A repeat (same Idempotency-Key) finds the record and re-sends the event,
+/// which the orchestration ignores if it already has it.
 /// </summary>
 public sealed class SubmissionService(
     StorageClients storage,
@@ -37,6 +39,7 @@ public sealed class SubmissionService(
     ChecklistReader reader,
     Ledger.LedgerService ledger,
     TimeProvider clock,
+    SubmissionRepair repair,
     ILogger<SubmissionService> log)
 {
     /// <summary>The step handed in as a snapshot of the register; its submission records the snapshot in these fields.</summary>
@@ -73,6 +76,7 @@ public sealed class SubmissionService(
         if (existing.HasValue)
         {
             await RaiseAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
+            await repair.ForgetAsync(id);
             return new SubmissionResult(id, 202);
         }
 
@@ -128,6 +132,7 @@ public sealed class SubmissionService(
         var items = new List<EvidenceItem>();
         var written = new List<string>();
         var container = storage.EvidenceContainer;
+        await repair.NoteAsync(request, id, now, cancellationToken);
         try
         {
             for (var i = 0; i < prepared.Count; i++)
@@ -158,6 +163,12 @@ public sealed class SubmissionService(
                 items.Add(new EvidenceItem(n, e.Kind, image?.Length ?? e.File.Length, path, thumbPath));
             }
 
+            // Past half the repair delay the repair may be about to delete these files: give up rather than race it.
+            if (clock.GetUtcNow() - now > repair.Delay / 2)
+            {
+                throw new TimeoutException("Storing the evidence took too long; the submission was not recorded.");
+            }
+
             await table.AddEntityAsync(
                 new SubmissionEntity
                 {
@@ -176,25 +187,24 @@ public sealed class SubmissionService(
             // The same key raced us and won: its record and files stand; ours were written to the same paths.
             var winner = await table.GetEntityAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
             await RaiseAsync(client, request, id, winner.Value.SubmittedAt, cancellationToken);
+            await repair.ForgetAsync(id);
             return new SubmissionResult(id, 202);
         }
         catch
         {
             await DeleteQuietlyAsync(written);
+            await repair.ForgetAsync(id);
             throw;
         }
 
         await RaiseAsync(client, request, id, now, cancellationToken);
+        await repair.ForgetAsync(id);
         log.LogInformation("Step {Step} submitted for {VillageId} {Year} as {SubmissionId}", request.Step, request.VillageId, request.Year, id);
         return new SubmissionResult(id, 202);
     }
 
     private static Task RaiseAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        client.RaiseEventAsync(
-            WorkflowNames.InstanceId(request.Year, request.VillageId),
-            WorkflowNames.CommandEvent,
-            new ChecklistCommand(id, CommandKind.Submit, request.Step, request.Actor, at),
-            cancellationToken);
+        SubmissionRepair.RaiseAsync(client, request.Year, request.VillageId, request.Step, request.Actor, id, at, cancellationToken);
 
     /// <summary>Same key, same village and step → same id; no key → a fresh one.</summary>
     public static string SubmissionId(SubmissionRequest request)

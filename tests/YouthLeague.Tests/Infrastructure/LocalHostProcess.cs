@@ -8,7 +8,7 @@ namespace YouthLeague.Tests.Infrastructure;
 /// <summary>The local host as a separate process (the way ./run starts it), which a test can kill with SIGKILL and start again.</summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
-    private readonly string[] arguments;
+    private string[] arguments;
     private readonly StringBuilder output = new();
     private Process? process;
 
@@ -32,6 +32,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Changes a setting for the next start (e.g. no seeding on a restart).</summary>
+    public void Configure(string key, string value) =>
+        arguments = [.. arguments.Where(a => !a.StartsWith($"--{key}=", StringComparison.Ordinal)), $"--{key}={value}"];
 
     public HttpClient Http { get; }
 

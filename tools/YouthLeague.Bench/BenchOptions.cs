@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace YouthLeague.Bench;
+
+public sealed record BenchOptions(
+    bool Quick,
+    int Concurrency,
+    int Submissions,
+    int Orchestrations,
+    int QuarterVillages,
+    IReadOnlyList<int> DashboardSizes,
+    int Repeat,
+    int Port,
+    string? Out,
+    string RepoRoot)
+{
+    public const string Usage = """
+        ./bench [--quick] [--concurrency N] [--submissions N] [--orchestrations N] [--quarter-villages N]
+                [--dashboard-sizes 100,1000,10000] [--repeat N] [--port N] [--out FILE]
+          --quick              small sizes (about a minute): 32 submissions, 40 orchestrations, 40 villages at quarter end, dashboards at 100
+          --concurrency        concurrent secretaries and storage workers (16)
+          --submissions        submissions with a 1 MB JPEG in the submission-path scenario (192)
+          --orchestrations     village-year checklists started and pushed one submission each (1000)
+          --quarter-villages   villages reaching a quarter boundary at once (1000)
+          --dashboard-sizes    village counts at which the dashboards are read (100,1000,10000)
+          --repeat             reads per dashboard and size (5)
+          --port               first of the 16 ports the bench uses (25000)
+          --out                also write the markdown table to FILE
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var o = new BenchOptions(
+            quick,
+            Concurrency: 16,
+            Submissions: quick ? 32 : 192,
+            Orchestrations: quick ? 40 : 1000,
+            QuarterVillages: quick ? 40 : 1000,
+            DashboardSizes: quick ? [100] : [100, 1000, 10000],
+            Repeat: quick ? 3 : 5,
+            Port: 25000,
+            Out: null,
+            RepoRoot: FindRepoRoot());
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a == "--quick")
+            {
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"{a}: missing value");
+            }
+
+            var v = args[++i];
+            o = a switch
+            {
+                "--concurrency" => o with { Concurrency = Positive(a, v) },
+                "--submissions" => o with { Submissions = Positive(a, v) },
+                "--orchestrations" => o with { Orchestrations = Positive(a, v) },
+                "--quarter-villages" => o with { QuarterVillages = Positive(a, v) },
+                "--dashboard-sizes" => o with { DashboardSizes = v.Split(',').Select(s => Positive(a, s)).Order().ToList() },
+                "--repeat" => o with { Repeat = Positive(a, v) },
+                "--port" => o with { Port = Positive(a, v) },
+                "--out" => o with { Out = v },
+                _ => throw new ArgumentException($"unknown option {a}"),
+            };
+        }
+
+        return o;
+    }
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number");
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "YouthLeague.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}
