@@ -95,6 +95,7 @@ module storage 'core/storage/storage-account.bicep' = {
       'TownProgress'
       'Outbox'
       'Accounts'
+      'Meetings'
     ]
   }
 }

@@ -74,7 +74,7 @@ public sealed class TemplateSecurityTests(CompiledTemplate template) : IClassFix
         Assert.Contains("evidence", containers);
         Assert.Equal(2, containers.Count); // evidence + the deployment package container
         Assert.Equal(
-            ["Accounts", "Checklists", "Directory", "Outbox", "Snapshots", "TownProgress"],
+            ["Accounts", "Checklists", "Directory", "Meetings", "Outbox", "Snapshots", "TownProgress"],
             tables.Order(StringComparer.Ordinal));
         Assert.NotEmpty(template.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
     }
