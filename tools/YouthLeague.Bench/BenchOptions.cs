@@ -24,7 +24,7 @@ public sealed record BenchOptions(
           --quarter-villages   villages reaching a quarter boundary at once (1000)
           --dashboard-sizes    village counts at which the dashboards are read (100,1000,10000)
           --repeat             reads per dashboard and size (5)
-          --port               first of the 16 ports the bench uses (25000)
+          --port               first of the 16 ports the bench uses (27100)
           --out                also write the markdown table to FILE
         """;
 
@@ -39,7 +39,7 @@ public sealed record BenchOptions(
             QuarterVillages: quick ? 40 : 1000,
             DashboardSizes: quick ? [100] : [100, 1000, 10000],
             Repeat: quick ? 3 : 5,
-            Port: 25000,
+            Port: 27100,
             Out: null,
             RepoRoot: FindRepoRoot());
         for (var i = 0; i < args.Length; i++)

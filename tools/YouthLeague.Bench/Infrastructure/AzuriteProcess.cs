@@ -33,6 +33,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException("Azurite is not installed: run npm ci (./bench does) first.");
         }
 
+        EnsureFree(blobPort, 3);
         var folder = Directory.CreateTempSubdirectory("yl-bench-azurite-").FullName;
         var psi = new ProcessStartInfo(azurite) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[]
@@ -51,7 +52,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await WaitOpenAsync(blobPort + 2, TimeSpan.FromSeconds(30));
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"Azurite exited with {process.ExitCode} instead of listening on {blobPort}-{blobPort + 2}");
+        }
+
         return new AzuriteProcess(process, folder, blobPort);
+    }
+
+    /// <summary>Refuses to start on ports something else listens on (another engineer's Azurite would answer in ours' place).</summary>
+    public static void EnsureFree(int first, int count)
+    {
+        foreach (var port in Enumerable.Range(first, count))
+        {
+            try
+            {
+                var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"port {port} is in use: give the bench other ports with --port");
+            }
+        }
     }
 
     public static async Task WaitOpenAsync(int port, TimeSpan timeout)

@@ -54,6 +54,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        AzuriteProcess.EnsureFree(Port, 2);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "YouthLeague.Bench.dll"));
         psi.ArgumentList.Add("serve");

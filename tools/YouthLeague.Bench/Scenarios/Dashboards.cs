@@ -54,8 +54,16 @@ public static class Dashboards
                 })));
             have = size;
 
-            var townRaw = await MeasureAsync(proxy, o.Repeat, () => RawAsync(progress, TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(Bench.Year, town.Id)}")));
-            var allRaw = await MeasureAsync(proxy, o.Repeat, () => RawAsync(progress, TableClient.CreateQueryFilter($"PartitionKey ge {$"{Bench.Year}-"} and PartitionKey lt {$"{Bench.Year}."}")));
+            var townFilter = TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(Bench.Year, town.Id)}");
+            var allFilter = TableClient.CreateQueryFilter($"PartitionKey ge {$"{Bench.Year}-"} and PartitionKey lt {$"{Bench.Year}."}");
+            var rows = await RawAsync(progress, allFilter);
+            if (rows != size)
+            {
+                throw new InvalidOperationException($"the baseline query reads {rows} progress rows, not {size}");
+            }
+
+            var townRaw = await MeasureAsync(proxy, o.Repeat, () => RawAsync(progress, townFilter));
+            var allRaw = await MeasureAsync(proxy, o.Repeat, () => RawAsync(progress, allFilter));
             var townPage = await MeasureAsync(proxy, o.Repeat, () => GetAsync(ctx, $"/towns/{town.Id}?year={Bench.Year}", townAuth));
             var cityPage = await MeasureAsync(proxy, o.Repeat, () => GetAsync(ctx, $"/city?year={Bench.Year}", cityAuth));
             var api = await MeasureAsync(proxy, o.Repeat, () => GetAsync(ctx, $"/api/progress/{Bench.Year}", cityAuth));
@@ -71,11 +79,15 @@ public static class Dashboards
         }
     }
 
-    private static async Task RawAsync(TableClient table, string filter)
+    private static async Task<int> RawAsync(TableClient table, string filter)
     {
+        var count = 0;
         await foreach (var _ in table.QueryAsync<TableEntity>(filter))
         {
+            count++;
         }
+
+        return count;
     }
 
     private static async Task GetAsync(Context ctx, string path, AuthenticationHeaderValue auth)
