@@ -95,6 +95,8 @@ module storage 'core/storage/storage-account.bicep' = {
       'TownProgress'
       'Outbox'
       'Accounts'
+      'Ledger'
+      'Drafts'
       'Meetings'
     ]
   }
