@@ -47,28 +47,24 @@ public static class Bench
         var startRate = 0.06;
         if (o.Runs("writes"))
         {
-            await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port);
-            await using var host = new HostProcess(azurite.ConnectionString, o.Port + 10, "benchmain");
-            await host.StartAsync();
-            await using var ctx = Context.Create(host, azurite.ConnectionString);
-            Console.WriteLine("Submission path…");
-            await SubmissionPath.RunAsync(ctx, o, report);
-            Console.WriteLine("Orchestration overhead…");
-            startRate = await OrchestrationOverhead.RunAsync(ctx, o, report);
-            Memory(report, "write-path host", host);
+            await OnFreshStorageAsync(o, "benchmain", "write-path host", report, async ctx =>
+            {
+                Console.WriteLine("Submission path…");
+                await SubmissionPath.RunAsync(ctx, o, report);
+                Console.WriteLine("Orchestration overhead…");
+                startRate = await OrchestrationOverhead.RunAsync(ctx, o, report);
+            });
         }
 
         // Phase 3: quarter end on fresh storage. Azurite scans whole tables, so the history rows the earlier scenarios
         // left behind would slow every orchestration step here and measure Azurite rather than the app.
         if (o.Runs("quarter"))
         {
-            await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port);
-            await using var host = new HostProcess(azurite.ConnectionString, o.Port + 10, "benchquarter");
-            await host.StartAsync();
-            await using var ctx = Context.Create(host, azurite.ConnectionString);
-            Console.WriteLine("Quarter end…");
-            await QuarterEnd.RunAsync(ctx, o, startRate, report);
-            Memory(report, "quarter-end host", host);
+            await OnFreshStorageAsync(o, "benchquarter", "quarter-end host", report, async ctx =>
+            {
+                Console.WriteLine("Quarter end…");
+                await QuarterEnd.RunAsync(ctx, o, startRate, report);
+            });
         }
 
         report.Note($"machine load (1-minute load average, /proc/loadavg) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores: other work on the machine slows both sides of every ratio");
@@ -82,6 +78,19 @@ public static class Bench
         }
 
         return 0;
+    }
+
+    private static async Task OnFreshStorageAsync(BenchOptions o, string taskHub, string hostName, Report report, Func<Context, Task> run)
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port);
+        await using var host = new HostProcess(azurite.ConnectionString, o.Port + 10, taskHub);
+        await host.StartAsync();
+        await using (var ctx = Context.Create(host, azurite.ConnectionString))
+        {
+            await run(ctx);
+        }
+
+        Memory(report, hostName, host);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
