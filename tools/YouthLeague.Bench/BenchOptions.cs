@@ -12,8 +12,13 @@ public sealed record BenchOptions(
     int Repeat,
     int Port,
     string? Out,
+    IReadOnlySet<string> Only,
     string RepoRoot)
 {
+    public static readonly string[] Phases = ["dashboards", "writes", "quarter"];
+
+    public bool Runs(string phase) => Only.Contains(phase);
+
     public const string Usage = """
         ./bench [--quick] [--concurrency N] [--submissions N] [--orchestrations N] [--quarter-villages N]
                 [--dashboard-sizes 100,1000,10000] [--repeat N] [--port N] [--out FILE]
@@ -26,6 +31,7 @@ public sealed record BenchOptions(
           --repeat             reads per dashboard and size (5)
           --port               first of the 16 ports the bench uses (27100)
           --out                also write the markdown table to FILE
+          --only               some of: dashboards (4), writes (1, 2), quarter (3), comma-separated (all)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -41,6 +47,7 @@ public sealed record BenchOptions(
             Repeat: quick ? 3 : 5,
             Port: 27100,
             Out: null,
+            Only: Phases.ToHashSet(),
             RepoRoot: FindRepoRoot());
         for (var i = 0; i < args.Length; i++)
         {
@@ -66,6 +73,7 @@ public sealed record BenchOptions(
                 "--repeat" => o with { Repeat = Positive(a, v) },
                 "--port" => o with { Port = Positive(a, v) },
                 "--out" => o with { Out = v },
+                "--only" => o with { Only = v.Split(',').Select(p => Phases.Contains(p) ? p : throw new ArgumentException($"--only: unknown part '{p}'")).ToHashSet() },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };
         }
