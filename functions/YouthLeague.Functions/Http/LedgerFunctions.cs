@@ -56,7 +56,8 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
         }
 
         await using var content = upload.Content;
-        var result = await ledger.ImportAsync(y, villageId, content, upload.Kind, req.HttpContext.RequestAborted);
+        var key = req.Headers["Idempotency-Key"].ToString();
+        var result = await ledger.ImportAsync(y, villageId, content, upload.Kind, key.Length > 0 ? "api-" + key : null, req.HttpContext.RequestAborted);
         return result.Status == 200
             ? new OkObjectResult(new { imported = result.Count, errors = Array.Empty<RowError>() })
             : new ObjectResult(new { title = result.Title, imported = 0, errors = result.Errors ?? [] }) { StatusCode = result.Status, ContentTypes = { "application/problem+json" } };

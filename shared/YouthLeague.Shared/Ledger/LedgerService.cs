@@ -38,8 +38,9 @@ public sealed record LedgerSnapshot(string Version, int Rows, int Members);
 /// A village's register. A change is all or nothing whatever its size: the new rows are written under a new
 /// version, then the "current" pointer flips (ETag-checked, so two editors cannot both win), then the old
 /// version's rows are deleted, so a person removed from the ledger is gone from storage, not just hidden,
-/// unless that version was handed in as the ledger step: a pinned version ("pin-{version}") is the record
-/// the town reviewed and stays.
+/// unless that version was handed in as the ledger step: a pinned version ("pin-{version}-{submissionId}") is the
+/// record the town reviewed and stays. Edits of one row or an import read the register and write it back only if
+/// nobody changed it meanwhile (else 409), so two devices editing at once cannot drop each other's rows.
 /// </summary>
 public sealed partial class LedgerService(StorageClients storage, ILogger<LedgerService> log)
 {
@@ -63,7 +64,7 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
     }
 
     /// <summary>Pins the register as it is now for a submission of the ledger step; a 422 if it has nobody in it, 409 if it changed meanwhile.</summary>
-    public async Task<(LedgerSnapshot? Snapshot, int Status, string? Title)> PinAsync(int year, string villageId, CancellationToken cancellationToken = default)
+    public async Task<(LedgerSnapshot? Snapshot, int Status, string? Title)> PinAsync(int year, string villageId, string submissionId, CancellationToken cancellationToken = default)
     {
         var pk = Keys.Checklist(year, villageId);
         var (version, rows, _) = await LoadAsync(year, villageId, cancellationToken);
@@ -73,17 +74,32 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
             return (null, 422, "台账里还没有登记任何人：请先在台账页录入或导入，再提交这一项");
         }
 
-        await Table.UpsertEntityAsync(new TableEntity(pk, PinPrefix + version), TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(new TableEntity(pk, PinKey(version, submissionId)), TableUpdateMode.Replace, cancellationToken);
 
         // An edit that flipped the pointer before the pin was written may be deleting this version's rows: refuse, the secretary sends again.
         var now = await Table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
         if (!now.HasValue || now.Value!.GetString("Version") != version)
         {
+            await UnpinAsync(year, villageId, version, submissionId, cancellationToken);
             return (null, 409, "台账刚被修改过，请重新提交");
         }
 
         return (new LedgerSnapshot(version, current.Count, current.Count(r => r.IsLeagueMember)), 200, null);
     }
+
+    /// <summary>Removes the pin of a submission that was never recorded (its version may then go with the next edit).</summary>
+    public async Task UnpinAsync(int year, string villageId, string version, string submissionId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(Keys.Checklist(year, villageId), PinKey(version, submissionId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+    }
+
+    private static string PinKey(string version, string submissionId) => $"{PinPrefix}{version}-{submissionId}";
 
     /// <summary>Adds a row, or replaces the row with the same id (so sending the same form twice adds one row).</summary>
     public async Task<LedgerChange> SaveRowAsync(int year, string villageId, LedgerRow row, CancellationToken cancellationToken = default)
@@ -94,7 +110,7 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
             return new LedgerChange(422, "这一行有误，未保存", problems);
         }
 
-        var rows = (await ReadAsync(year, villageId, showPhones: true, cancellationToken)).ToList();
+        var (version, rows) = await CurrentAsync(year, villageId, cancellationToken);
         var at = rows.FindIndex(r => r.Id == row.Id);
         if (at >= 0)
         {
@@ -105,21 +121,21 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
             rows.Add(row);
         }
 
-        var result = await ReplaceAsync(year, villageId, rows, cancellationToken);
+        var result = await ReplaceCoreAsync(year, villageId, rows, version, cancellationToken);
         return result.Status == 200 ? result with { Count = 1 } : result;
     }
 
     /// <summary>Removes one row; a row already gone is not an error (the same form sent twice).</summary>
     public async Task<LedgerChange> DeleteRowAsync(int year, string villageId, string rowId, CancellationToken cancellationToken = default)
     {
-        var rows = (await ReadAsync(year, villageId, showPhones: true, cancellationToken)).ToList();
+        var (version, rows) = await CurrentAsync(year, villageId, cancellationToken);
         var left = rows.Where(r => r.Id != rowId).ToList();
         if (left.Count == rows.Count)
         {
             return new LedgerChange(200);
         }
 
-        var result = await ReplaceAsync(year, villageId, left, cancellationToken);
+        var result = await ReplaceCoreAsync(year, villageId, left, version, cancellationToken);
         return result.Status == 200 ? result with { Count = 1 } : result;
     }
 
@@ -131,7 +147,18 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
                 showPhones ? r.Phone : LedgerRules.MaskPhone(r.Phone), r.Education, r.Occupation, r.Note, r.GuardianConsent))
             .ToList();
 
-    public async Task<LedgerChange> ReplaceAsync(int year, string villageId, IReadOnlyList<LedgerRow> rows, CancellationToken cancellationToken = default)
+    /// <summary>Replaces the whole register with <paramref name="rows"/> (the API's PUT: the last complete list wins).</summary>
+    public Task<LedgerChange> ReplaceAsync(int year, string villageId, IReadOnlyList<LedgerRow> rows, CancellationToken cancellationToken = default) =>
+        ReplaceCoreAsync(year, villageId, rows, null, cancellationToken);
+
+    private async Task<(string Version, List<LedgerRow> Rows)> CurrentAsync(int year, string villageId, CancellationToken cancellationToken)
+    {
+        var (version, rows, _) = await LoadAsync(year, villageId, cancellationToken);
+        return (version, Rows(rows, version, showPhones: true));
+    }
+
+    /// <summary>Writes the register; with <paramref name="expectedVersion"/>, only if it is still the version the caller read.</summary>
+    private async Task<LedgerChange> ReplaceCoreAsync(int year, string villageId, IReadOnlyList<LedgerRow> rows, string? expectedVersion, CancellationToken cancellationToken)
     {
         var errors = LedgerRules.Validate(rows, year);
         if (errors.Count > 0)
@@ -141,6 +168,11 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
 
         var pk = Keys.Checklist(year, villageId);
         var (oldVersion, oldRows, pointer) = await LoadAsync(year, villageId, cancellationToken);
+        if (expectedVersion is not null && expectedVersion != oldVersion)
+        {
+            return new LedgerChange(409, "台账刚被修改过（可能在另一台设备上），请刷新后再试");
+        }
+
         var version = "v" + Guid.NewGuid().ToString("N")[..8];
         var entities = rows.Select((r, i) => new LedgerEntity
         {
@@ -195,7 +227,7 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         await foreach (var pin in Table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {PinPrefix} and RowKey lt {"pin."}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            pinned.Add(pin.RowKey[PinPrefix.Length..]);
+            pinned.Add(VersionOf(pin.RowKey[PinPrefix.Length..]));
         }
 
         await DeleteAsync(oldRows.Where(r => !r.RowKey.StartsWith(version + "-", StringComparison.Ordinal) && !pinned.Contains(VersionOf(r.RowKey))), cancellationToken);
@@ -203,8 +235,11 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         return new LedgerChange(200, Count: entities.Count);
     }
 
-    /// <summary>Adds the rows of a file to the ledger; any error in any row and nothing is added.</summary>
-    public async Task<LedgerChange> ImportAsync(int year, string villageId, Stream content, string kind, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds the rows of a file to the ledger; any error in any row and nothing is added. With a <paramref name="token"/>
+    /// (the form's token, or the API's Idempotency-Key) the same upload sent again adds nothing the second time.
+    /// </summary>
+    public async Task<LedgerChange> ImportAsync(int year, string villageId, Stream content, string kind, string? token = null, CancellationToken cancellationToken = default)
     {
         List<LedgerRow> incoming;
         List<RowError> errors;
@@ -223,8 +258,21 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
             return new LedgerChange(422, "导入失败：请按行号修改后重新导入，本次未导入任何内容", errors.OrderBy(e => e.Row).ToList());
         }
 
-        var existing = await ReadAsync(year, villageId, showPhones: true, cancellationToken);
-        var result = await ReplaceAsync(year, villageId, [.. existing, .. incoming], cancellationToken);
+        if (!string.IsNullOrWhiteSpace(token))
+        {
+            var prefix = "i" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..10] + "-";
+            incoming = incoming.Select((r, i) => r with { Id = prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList();
+        }
+
+        var (version, existing) = await CurrentAsync(year, villageId, cancellationToken);
+        var known = existing.Select(r => r.Id).ToHashSet();
+        var added = incoming.Where(r => r.Id is null || !known.Contains(r.Id)).ToList();
+        if (added.Count == 0)
+        {
+            return new LedgerChange(200, Count: incoming.Count); // this very upload is already in
+        }
+
+        var result = await ReplaceCoreAsync(year, villageId, [.. existing, .. added], version, cancellationToken);
         return result.Status == 200 ? result with { Count = incoming.Count } : result;
     }
 

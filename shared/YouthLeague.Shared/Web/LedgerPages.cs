@@ -108,6 +108,7 @@ public sealed class LedgerPages(Access access, LedgerService ledger, ChecklistPa
               .Append(string.Join("、", LedgerFiles.Columns)).Append("），另存为 .xlsx 或 .csv。有任何一行出错，整份文件都不导入，并逐行列出原因。</p>")
               .Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/villages/").Append(Html.E(villageId)).Append("/ledger/import?year=").Append(year).Append("\">")
               .Append(Html.Hidden(Access.AntiforgeryField, ChecklistPages.Antiforgery(req)))
+              .Append(Html.Hidden(ChecklistPages.FormTokenField, Guid.NewGuid().ToString("N")))
               .Append("<label for=\"ledger-file\">台账文件（不超过 2 MB）</label><input id=\"ledger-file\" name=\"file\" type=\"file\" accept=\".xlsx,.csv\" required>")
               .Append("<button>导入</button></form></div>");
         }
@@ -206,7 +207,8 @@ public sealed class LedgerPages(Access access, LedgerService ledger, ChecklistPa
         }
 
         await using var content = upload.Content;
-        var result = await ledger.ImportAsync(year, villageId, content, upload.Kind, req.HttpContext.RequestAborted);
+        var token = req.Form[ChecklistPages.FormTokenField].ToString();
+        var result = await ledger.ImportAsync(year, villageId, content, upload.Kind, token.Length is > 0 and <= 64 ? "form-" + token : null, req.HttpContext.RequestAborted);
         return result.Status == 200
             ? Html.Redirect($"/villages/{villageId}/ledger?year={year}&imported={result.Count}")
             : await ListAsync(req, villageId, (result.Title ?? "导入失败", result.Errors ?? []), result.Status);

@@ -64,14 +64,10 @@ public sealed class MeetingPages(Access access, MeetingService meetings, Checkli
             return PageAccess.Refusal(who with { Denied = Problems.NotFound("没有这个季度") });
         }
 
-        IFormCollection form;
-        try
+        var (form, unreadable) = await PageAccess.ReadFormAsync(req);
+        if (form is null)
         {
-            form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return await RenderAsync(req, who.Principal!, townId, quarter, null, null, 400, "表单无法读取，请重试");
+            return unreadable!;
         }
 
         var year = checklistPages.YearOf(req);

@@ -65,30 +65,38 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
 
         foreach (var intent in stale)
         {
-            var id = intent.RowKey;
-            var year = intent.GetInt32("Year") ?? 0;
-            var villageId = intent.GetString("VillageId");
-            var step = intent.GetString("Step");
-            var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(year, villageId), Keys.Submission(id), cancellationToken: cancellationToken);
-            if (record.HasValue)
+            // One entry that cannot be repaired now (storage down, instance gone) is logged and left for the next run; the rest go on.
+            try
             {
-                await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
-                resent++;
-                log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but its event may not have been sent: sent again", id, villageId);
-            }
-            else
-            {
-                var prefix = $"{year}/{villageId}/{step}/{id}/";
-                await foreach (var blob in storage.EvidenceContainer.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                var id = intent.RowKey;
+                var year = intent.GetInt32("Year") ?? 0;
+                var villageId = intent.GetString("VillageId");
+                var step = intent.GetString("Step");
+                var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(year, villageId), Keys.Submission(id), cancellationToken: cancellationToken);
+                if (record.HasValue)
                 {
-                    await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+                    await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
+                    resent++;
+                    log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but its event may not have been sent: sent again", id, villageId);
+                }
+                else
+                {
+                    var prefix = $"{year}/{villageId}/{step}/{id}/";
+                    await foreach (var blob in storage.EvidenceContainer.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                    {
+                        await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+                    }
+
+                    deleted++;
+                    log.LogWarning("Submission {SubmissionId} for {VillageId} was never recorded: its files were deleted", id, villageId);
                 }
 
-                deleted++;
-                log.LogWarning("Submission {SubmissionId} for {VillageId} was never recorded: its files were deleted", id, villageId);
+                await ForgetAsync(id);
             }
-
-            await ForgetAsync(id);
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogWarning(ex, "Could not repair submission {SubmissionId} now; the next run tries again", intent.RowKey);
+            }
         }
 
         return (resent, deleted);

@@ -115,7 +115,7 @@ public sealed class SubmissionService(
 
         if (request.Step == LedgerStep)
         {
-            var (snapshot, pinStatus, pinTitle) = await ledger.PinAsync(request.Year, request.VillageId, cancellationToken);
+            var (snapshot, pinStatus, pinTitle) = await ledger.PinAsync(request.Year, request.VillageId, id, cancellationToken);
             if (snapshot is null)
             {
                 var empty = new ValidationErrors { Status = pinStatus };
@@ -190,10 +190,22 @@ public sealed class SubmissionService(
             await repair.ForgetAsync(id);
             return new SubmissionResult(id, 202);
         }
-        catch
+        catch (Exception ex)
         {
             await DeleteQuietlyAsync(written);
             await repair.ForgetAsync(id);
+            if (fields.TryGetValue(RegisterVersionField, out var pinnedVersion)
+                && !(await table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: CancellationToken.None)).HasValue)
+            {
+                await ledger.UnpinAsync(request.Year, request.VillageId, pinnedVersion, id, CancellationToken.None);
+            }
+
+            if (ex is TimeoutException)
+            {
+                // Nothing of it is kept; the same form (same token) sent again makes one submission.
+                return new SubmissionResult(null, 503, "网络较慢，这次没有提交成功，请再提交一次（不会重复提交）");
+            }
+
             throw;
         }
 
