@@ -164,7 +164,8 @@ public sealed class MeetingService(StorageClients storage, DirectoryService dire
         if (existing.HasValue && existing.Value!.FormToken == token)
         {
             // Already recorded: only finish what a failure after the record may have left undone (the same rows again).
-            await RecommendAsync(year, townId, quarter, existing.Value, ToRecord(existing.Value).Recommended.ToList(), [], cancellationToken);
+            var kept = ToRecord(existing.Value).Recommended.ToList();
+            await RecommendAsync(year, townId, quarter, existing.Value, kept, await WithdrawnAsync(year, townId, quarter, kept, cancellationToken), cancellationToken);
             return new MeetingResult(200);
         }
 
@@ -205,7 +206,7 @@ public sealed class MeetingService(StorageClients storage, DirectoryService dire
             return new MeetingResult(409, "会议记录刚被别人修改过，请刷新后再保存");
         }
 
-        var dropped = existing.HasValue ? ToRecord(existing.Value!).Recommended.Except(recommended).ToList() : [];
+        var dropped = await WithdrawnAsync(year, townId, quarter, recommended, cancellationToken);
         await RecommendAsync(year, townId, quarter, entity, recommended, dropped, cancellationToken);
         log.LogInformation("Meeting of {TownId} {Year} Q{Quarter} recorded by {Actor}: {Recommended} cases recommended", townId, year, quarter, actor, recommended.Count);
         return new MeetingResult(200);
@@ -295,6 +296,27 @@ public sealed class MeetingService(StorageClients storage, DirectoryService dire
             },
             TableUpdateMode.Replace,
             cancellationToken);
+
+    /// <summary>
+    /// Cases on the city's list from this town's meeting of this quarter that the record no longer recommends: read from
+    /// the list itself, so a retry after a failed correction finishes the withdrawals too, and another quarter's
+    /// recommendation is never withdrawn here.
+    /// </summary>
+    private async Task<List<string>> WithdrawnAsync(int year, string townId, int quarter, List<string> recommended, CancellationToken cancellationToken)
+    {
+        var withdrawn = new List<string>();
+        await foreach (var r in Meetings.QueryAsync<RecommendationEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {RecommendationEntity.Partition(year)} and TownId eq {townId} and Quarter eq {quarter}"), cancellationToken: cancellationToken))
+        {
+            var key = $"{r.VillageId}|{r.Step}";
+            if (!recommended.Contains(key, StringComparer.Ordinal))
+            {
+                withdrawn.Add(key);
+            }
+        }
+
+        return withdrawn;
+    }
 
     private static (string VillageId, string Step) Split(string key)
     {
