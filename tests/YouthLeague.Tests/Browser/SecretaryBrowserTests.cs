@@ -18,6 +18,19 @@ public sealed class SecretaryBrowserTests(Azurite azurite, Xunit.Abstractions.IT
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
 
+    /// <summary>A new phone-sized (390×844, zh-CN) browser context, signed in through the login page.</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string username)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(baseUrl + "/login");
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", LocalHostProcess.DemoPassword);
+        await page.ClickAsync("button:has-text('登录')");
+        await page.WaitForLoadStateAsync();
+        return page;
+    }
+
     [Fact]
     public async Task Secretary_OnPhone_SignsInSubmitsForumWithPhotoAndSeesItSubmitted()
     {
@@ -80,12 +93,7 @@ public sealed class SecretaryBrowserTests(Azurite azurite, Xunit.Abstractions.IT
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(baseUrl + "/login");
-        await page.FillAsync("#username", "sec." + village);
-        await page.FillAsync("#password", LocalHostProcess.DemoPassword);
-        await page.ClickAsync("button:has-text('登录')");
+        var page = await SignInAsync(browser, baseUrl, "sec." + village);
         await page.WaitForURLAsync($"**/villages/{village}");
 
         // A draft: half the form, saved, and back after leaving the page.

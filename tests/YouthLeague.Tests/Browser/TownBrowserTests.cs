@@ -8,18 +8,6 @@ namespace YouthLeague.Tests.Browser;
 [Collection(AzuriteCollection.Name)]
 public sealed class TownBrowserTests(Azurite azurite)
 {
-    private static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string username)
-    {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, Locale = "zh-CN" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(baseUrl + "/login");
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", LocalHostProcess.DemoPassword);
-        await page.ClickAsync("button:has-text('登录')");
-        await page.WaitForLoadStateAsync();
-        return page;
-    }
-
     private static string Shot(string name) => Path.Combine(SecretaryBrowserTests.Screenshots, name);
 
     [Fact]
@@ -31,7 +19,7 @@ public sealed class TownBrowserTests(Azurite azurite)
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await SecretaryBrowserTests.LaunchAsync(playwright);
-        var reviewer = await SignInAsync(browser, baseUrl, "town." + w.Town);
+        var reviewer = await SecretaryBrowserTests.SignInAsync(browser, baseUrl, "town." + w.Town);
         await reviewer.GotoAsync($"{baseUrl}/towns/{w.Town}?year=2026");
         Assert.Equal(2, await reviewer.Locator("tbody tr").CountAsync());
 
@@ -56,7 +44,7 @@ public sealed class TownBrowserTests(Azurite azurite)
         await reviewer.WaitForURLAsync($"**/towns/{w.Town}/reviews*");
 
         // The secretary's village page shows the return and the comment.
-        var secretary = await SignInAsync(browser, baseUrl, "sec." + w.A);
+        var secretary = await SecretaryBrowserTests.SignInAsync(browser, baseUrl, "sec." + w.A);
         await secretary.GotoAsync($"{baseUrl}/villages/{w.A}?year=2026");
         var chip = secretary.Locator("#step-forum .chip");
         for (var i = 0; i < 60 && await chip.InnerTextAsync() != "已退回"; i++)
