@@ -18,7 +18,9 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output)
         try
         {
             var (seed, villages) = Burst.Seed(40);
-            await using var host = Burst.Host(storage, "azr" + Guid.NewGuid().ToString("N")[..12], seed);
+            // The repair must not run while requests still wait out the outage (storage down ~7-15 s, then the SDK's retries):
+            // a delay well above that, as production's 2 minutes is above any request's life.
+            await using var host = Burst.Host(storage, "azr" + Guid.NewGuid().ToString("N")[..12], seed, repairAfter: "00:01:00");
             await host.StartAsync();
             var tokens = await Burst.SignInAllAsync(host, villages);
             var down = TimeSpan.Zero;
