@@ -13,6 +13,12 @@ namespace YouthLeague.Workflow;
 /// </summary>
 public static class ChecklistOrchestration
 {
+    /// <summary>
+    /// Activities write to storage; a storage outage (seen when Azurite restarts during a burst) must not fail the
+    /// village's year. The projection and the reviews are idempotent upserts, so a retry is safe: 2 s, 4 s … up to 30 s, 8 tries.
+    /// </summary>
+    private static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(8, TimeSpan.FromSeconds(2), 2, TimeSpan.FromSeconds(30)));
+
     public const int MaxCommandsPerGeneration = 40;
 
     public static async Task<AssessmentResult?> RunAsync(TaskOrchestrationContext context, ChecklistRun run)
@@ -50,7 +56,7 @@ public static class ChecklistOrchestration
 
             // The quarter is over. Record its review; a command that reached the waiter meanwhile is handled
             // before the hand-over, later ones are carried into the next generation.
-            await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)));
+            await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
             log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
             if (command.IsCompletedSuccessfully)
             {
@@ -59,7 +65,7 @@ public static class ChecklistOrchestration
 
             if (run.Quarter >= 4)
             {
-                return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar));
+                return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
             }
 
             ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
@@ -107,7 +113,8 @@ public static class ChecklistOrchestration
 
         await context.CallActivityAsync(
             WorkflowNames.ProjectChecklist,
-            new ChecklistChange(result.State, run.TownId, command, result.Outcome, result.From, result.To, result.Reason));
+            new ChecklistChange(result.State, run.TownId, command, result.Outcome, result.From, result.To, result.Reason),
+            StorageRetry);
         return result.State;
     }
 }
