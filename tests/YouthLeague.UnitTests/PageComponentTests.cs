@@ -31,11 +31,11 @@ public sealed class PageComponentTests
     private static FieldView Field(FieldType type, string name = "f", bool required = false, double? min = null, double? max = null, IReadOnlyList<string>? options = null) =>
         new(name, "标签" + name, type, required, min, max, options);
 
-    private static StepView Step(string key, StepStatus status, IReadOnlyList<FieldView>? fields = null, SubmissionView? submission = null, ReviewView? review = null)
+    private static StepView Step(string key, StepStatus status, IReadOnlyList<FieldView>? fields = null, SubmissionView? submission = null, ReviewView? review = null, bool overdue = false)
     {
         var d = Definition2026.Find(key)!;
         return new StepView(
-            key, d.Title, d.Help, status, d.Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), false, 0, false,
+            key, d.Title, d.Help, status, d.Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), overdue, 0, false,
             fields ?? d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type, f.Required, f.Min, f.Max, f.Options)).ToList(),
             new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
             submission is null ? [] : [submission],
@@ -114,11 +114,12 @@ public sealed class PageComponentTests
     {
         var review = new ReviewView(ReviewDecision.Return, "请补充参加人员名单", "town.t", DateTimeOffset.UnixEpoch, false);
         var submission = new SubmissionView("s1", new DateTimeOffset(2026, 5, 4, 2, 0, 0, TimeSpan.Zero), "sec.a", new Dictionary<string, string> { ["place"] = Script }, []);
-        var steps = Definition2026.Steps.Select(s => s.Key == "forum" ? Step("forum", StepStatus.Returned, submission: submission, review: review) : Step(s.Key, StepStatus.NotStarted)).ToList();
+        var steps = Definition2026.Steps.Select(s => s.Key == "forum" ? Step("forum", StepStatus.Returned, submission: submission, review: review, overdue: true) : Step(s.Key, StepStatus.NotStarted)).ToList();
         var page = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps));
 
         var forum = page.QuerySelector("#step-forum")!;
-        Assert.Contains("returned", forum.ClassList);
+        Assert.Equal(["card", "step", "returned", "overdue"], forum.ClassList);
+        Assert.Matches(@"^已退回 截止 \d{4}-\d{2}-\d{2}\s+已逾期\s*$", forum.QuerySelector("p")!.TextContent);
         Assert.Equal("已退回", forum.QuerySelector(".chip")!.TextContent);
         Assert.Equal("退回意见：请补充参加人员名单", forum.QuerySelector("p.error")!.TextContent);
         Assert.Equal("修改后重新提交", forum.QuerySelector("a.button")!.TextContent);
@@ -218,6 +219,7 @@ public sealed class PageComponentTests
         Assert.Equal(("submitted", "待审核", "/villages/v1/steps/forum/review?year=2026"), (cells[0].ClassName, cells[0].TextContent, cells[0].QuerySelector("a")!.GetAttribute("href")));
         Assert.Equal(("overdue", "逾期", "/villages/v1?year=2026#step-plan"), (cells[1].ClassName, cells[1].TextContent, cells[1].QuerySelector("a")!.GetAttribute("href")));
         Assert.Equal("overdue", page.QuerySelector("#status option[selected]")!.GetAttribute("value"));
+        Assert.Contains("第1季度 第2季度", page.QuerySelector("#exports")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(["50", "100", "0", "0"], page.QuerySelectorAll("svg rect").Select(r => r.GetAttribute("height")));
         Assert.Equal("/api/exports/2026/assessment.csv?town=t1", page.QuerySelectorAll("#exports a").Single(a => a.TextContent == "CSV" && a.GetAttribute("href")!.Contains("assessment", StringComparison.Ordinal)).GetAttribute("href"));
     }
@@ -299,6 +301,7 @@ public sealed class PageComponentTests
         var page = new HtmlParser().ParseDocument(html);
 
         Assert.Equal(["新"], page.QuerySelectorAll("strong.late").Select(s => s.TextContent));
+        Assert.StartsWith("新 请提交座谈会", page.QuerySelector("li")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("/api/notices/read?back=%2Fvillages%2Fv1", page.QuerySelector("form")!.GetAttribute("action"));
     }
 
