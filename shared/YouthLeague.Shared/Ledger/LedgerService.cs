@@ -247,6 +247,10 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         {
             (incoming, errors) = LedgerFiles.Read(content, kind);
         }
+        catch (Sheets.SheetRejectedException ex)
+        {
+            return new LedgerChange(ex.Status, ex.Message, [new RowError(0, ex.Message)]);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return new LedgerChange(422, "无法读取文件，请使用模板保存为 .xlsx 或 .csv", [new RowError(0, "文件内容无法解析")]);
