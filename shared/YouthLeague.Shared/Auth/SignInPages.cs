@@ -5,7 +5,7 @@ using YouthLeague.Web;
 namespace YouthLeague.Auth;
 
 /// <summary>Sign-in, sign-out and invite pages (zh-CN, plain form posts, work without JavaScript).</summary>
-public sealed class SignInPages(AccountService accounts, Access access)
+public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites invites, Access access)
 {
     public const string LoginAntiforgeryCookie = "yl_login_af";
 
@@ -64,7 +64,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
             return LoginForm(req, "页面已过期，请重新登录", username, 400);
         }
 
-        var result = await accounts.SignInAsync(username, form["password"].ToString(), req.HttpContext.RequestAborted);
+        var result = await signIn.SignInAsync(req, username, form["password"].ToString());
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
@@ -84,7 +84,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
         var who = await access.AuthenticateAsync(req);
         if (who.Principal is { } p && who.Allowed)
         {
-            await accounts.SignOutAsync(p.Username, req.HttpContext.RequestAborted);
+            await sessions.SignOutAsync(p.Username, req.HttpContext.RequestAborted);
         }
 
         req.HttpContext.Response.Cookies.Delete(Access.SessionCookie, new CookieOptions { Path = "/" });
@@ -93,7 +93,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
 
     public async Task<IActionResult> InviteFormAsync(HttpRequest req, string token, string? error = null, int status = 200)
     {
-        var (invite, problem) = await accounts.FindInviteAsync(token, req.HttpContext.RequestAborted);
+        var (invite, problem) = await invites.FindAsync(token, req.HttpContext.RequestAborted);
         if (invite is null)
         {
             return Html.Page("邀请链接", $"<div class=\"card\"><h1>邀请链接不可用</h1>{Html.Error(problem)}<p><a href=\"/login\">去登录</a></p></div>", 410);
@@ -126,7 +126,7 @@ public sealed class SignInPages(AccountService accounts, Access access)
             return await InviteFormAsync(req, token, problem, 422);
         }
 
-        var result = await accounts.AcceptInviteAsync(token, password, req.HttpContext.RequestAborted);
+        var result = await invites.AcceptAsync(token, password, req.HttpContext.RequestAborted);
         if (result is null)
         {
             return await InviteFormAsync(req, token);
