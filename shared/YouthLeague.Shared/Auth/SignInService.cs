@@ -39,6 +39,7 @@ public sealed class SignInService(AccountTable accounts, SessionTokens tokens, S
         var ok = AccountTable.PasswordMatches(account, password);
         if (!ok || account is null || account.Disabled)
         {
+            await throttle.FailedAsync(client, cancellationToken);
             return new SignInResult(SignInOutcome.WrongCredentials);
         }
 

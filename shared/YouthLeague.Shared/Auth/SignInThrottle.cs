@@ -29,8 +29,9 @@ public sealed class ThrottleEntity : EntityBase
 /// one client with one username (<see cref="PerAccount"/> attempts, then locked for 15 minutes, then for twice as
 /// long after each further failure) and one client with any username (<see cref="PerClient"/>, the same growth), so
 /// spraying many names from one client is slowed too. The real user signing in from another client is in neither
-/// bucket. An attempt is claimed (ETag-checked, retried on conflict) before the password is checked, so concurrent
-/// guesses all count: the sixth of 40 at once finds the bucket locked and its password is never tried. Unknown
+/// bucket. An attempt is claimed in the first bucket (ETag-checked, retried on conflict) before the password is
+/// checked, so concurrent guesses all count: the sixth of 40 at once finds the bucket locked and its password is
+/// never tried. The client bucket counts wrong passwords only. Unknown
 /// usernames are counted the same way as known ones, so the answers do not tell which names exist.
 /// </summary>
 public sealed class SignInThrottle(StorageClients storage, TimeProvider clock, IConfiguration config)
@@ -60,19 +61,25 @@ public sealed class SignInThrottle(StorageClients storage, TimeProvider clock, I
 
     private bool TrustForwardedFor => config.GetValue("YouthLeague:Auth:TrustForwardedFor", DemoPasswordGuard.OnAzure(config));
 
-    /// <summary>Claims one attempt in both buckets; the time until which the caller must wait if either is locked.</summary>
+    /// <summary>
+    /// Claims one attempt for this client and username (counted before the password is checked, so concurrent
+    /// attempts all count); the time until which the caller must wait if that bucket or the client's is locked.
+    /// </summary>
     public async Task<DateTimeOffset?> ClaimAsync(string client, string username, CancellationToken cancellationToken)
     {
-        var pair = await ClaimAsync(PairKey(client, username), PerAccount, cancellationToken);
-        if (pair is not null)
+        var clientRow = await Table.GetEntityIfExistsAsync<ThrottleEntity>(ThrottleEntity.Partition, ClientKey(client), cancellationToken: cancellationToken);
+        if (clientRow.HasValue && clientRow.Value!.LockedUntil is { } until && until > clock.GetUtcNow())
         {
-            return pair;
+            return until;
         }
 
-        return await ClaimAsync(ClientKey(client), PerClient, cancellationToken);
+        return await CountAsync(PairKey(client, username), PerAccount, cancellationToken);
     }
 
-    /// <summary>After a right password: the client's attempts at this username are forgotten, and this one is not held against the client.</summary>
+    /// <summary>A wrong password: counted against the client too, whatever username it tried (successes are not, so an office behind one address is not locked by its own sign-ins).</summary>
+    public Task FailedAsync(string client, CancellationToken cancellationToken) => CountAsync(ClientKey(client), PerClient, cancellationToken);
+
+    /// <summary>After a right password: the client's attempts at this username are forgotten.</summary>
     public async Task SucceededAsync(string client, string username, CancellationToken cancellationToken)
     {
         try
@@ -82,29 +89,9 @@ public sealed class SignInThrottle(StorageClients storage, TimeProvider clock, I
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
         }
-
-        for (var i = 0; i < MaxTries; i++)
-        {
-            var row = await Table.GetEntityIfExistsAsync<ThrottleEntity>(ThrottleEntity.Partition, ClientKey(client), cancellationToken: cancellationToken);
-            if (!row.HasValue || row.Value!.Attempts == 0)
-            {
-                return;
-            }
-
-            row.Value.Attempts--;
-            try
-            {
-                await Table.UpdateEntityAsync(row.Value, row.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                await Backoff(cancellationToken);
-            }
-        }
     }
 
-    private async Task<DateTimeOffset?> ClaimAsync(string key, int allowed, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> CountAsync(string key, int allowed, CancellationToken cancellationToken)
     {
         for (var i = 0; i < MaxTries; i++)
         {
