@@ -12,7 +12,7 @@ public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites
     public static CookieOptions SessionCookieOptions(HttpRequest req) => new()
     {
         HttpOnly = true,
-        Secure = req.IsHttps,
+        Secure = PublicOrigin.IsHttps(req),
         SameSite = SameSiteMode.Lax,
         Path = "/",
         MaxAge = SessionTokens.Lifetime,
@@ -36,7 +36,7 @@ public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites
     {
         // Double-submit token against login CSRF: the same random value in a cookie and in the form.
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        req.HttpContext.Response.Cookies.Append(LoginAntiforgeryCookie, token, new CookieOptions { HttpOnly = true, Secure = req.IsHttps, SameSite = SameSiteMode.Strict, Path = "/login" });
+        req.HttpContext.Response.Cookies.Append(LoginAntiforgeryCookie, token, new CookieOptions { HttpOnly = true, Secure = PublicOrigin.IsHttps(req), SameSite = SameSiteMode.Strict, Path = "/login" });
         var body = $"""
             <div class="card"><h1>登录</h1>
             {Html.Error(error)}
