@@ -213,12 +213,14 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
 
         // Same signature, payload claiming to be the city account.
         var parts = token.Split('.');
-        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[0].Replace('-', '+').Replace('_', '/').PadRight((parts[0].Length + 3) / 4 * 4, '=')));
-        var forged = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.Replace("sec." + Village, "city." + suffix, StringComparison.Ordinal)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + parts[1];
+        Assert.Equal(3, parts.Length); // key id, payload, signature
+        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[1].Replace('-', '+').Replace('_', '/').PadRight((parts[1].Length + 3) / 4 * 4, '=')));
+        var forged = parts[0] + "." + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.Replace("sec." + Village, "city." + suffix, StringComparison.Ordinal)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + parts[2];
         Assert.Null(await sessions.ResolveAsync(forged));
         Assert.Null(await sessions.ResolveAsync("not-a-token"));
-        Assert.Null(await sessions.ResolveAsync(parts[0] + "." + new string('A', parts[1].Length)));
+        Assert.Null(await sessions.ResolveAsync(parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length)));
+        Assert.Null(await sessions.ResolveAsync("k9." + parts[1] + "." + parts[2])); // a key id that is not accepted
 
         // After sign-out the same token, replayed, opens nothing.
         await sessions.SignOutAsync("sec." + Village);
@@ -228,6 +230,27 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
         var fresh = (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
         clock.Advance(SessionTokens.Lifetime + TimeSpan.FromMinutes(1));
         Assert.Null(await sessions.ResolveAsync(fresh));
+    }
+
+    [Fact]
+    public async Task SessionKey_Rotated_OldTokensWorkWhileTheirKeyIsAcceptedThenNot()
+    {
+        var old = (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
+        var rotatedId = "r" + suffix;
+        await using var rotated = Services(azurite.ConnectionString, clock, new Dictionary<string, string?>
+        {
+            ["YouthLeague:Auth:SigningKeyId"] = rotatedId,
+            ["YouthLeague:Auth:AcceptedKeyIds"] = SessionTokens.LegacyKeyId,
+        });
+        var fresh = (await rotated.GetRequiredService<SignInService>().SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
+        Assert.StartsWith(rotatedId + ".", fresh, StringComparison.Ordinal);
+        Assert.NotNull(await rotated.GetRequiredService<Sessions>().ResolveAsync(old));
+        Assert.NotNull(await rotated.GetRequiredService<Sessions>().ResolveAsync(fresh));
+        Assert.Null(await sessions.ResolveAsync(fresh)); // a host that does not accept the new id yet refuses it
+
+        await using var retired = Services(azurite.ConnectionString, clock, new Dictionary<string, string?> { ["YouthLeague:Auth:SigningKeyId"] = rotatedId });
+        Assert.Null(await retired.GetRequiredService<Sessions>().ResolveAsync(old));
+        Assert.NotNull(await retired.GetRequiredService<Sessions>().ResolveAsync(fresh));
     }
 
     [Fact]
