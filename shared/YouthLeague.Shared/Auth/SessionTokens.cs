@@ -89,6 +89,10 @@ public sealed class SessionTokens(StorageClients storage, TimeProvider clock, IC
         }
     }
 
+    /// <summary>A key for another purpose (the anti-forgery token), derived from the signing key so there is one secret to keep.</summary>
+    public async Task<byte[]> DerivedKeyAsync(string purpose, CancellationToken cancellationToken = default) =>
+        HMACSHA256.HashData(await CurrentKeyAsync(cancellationToken), Encoding.UTF8.GetBytes("derived|" + purpose));
+
     public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The current signing key (for keys derived from it).</summary>

@@ -19,7 +19,7 @@ public sealed class SmallFindingsTests(Azurite azurite)
         await using var services = AccountServiceTests.Services(azurite.ConnectionString, new FakeTimeProvider());
         var reviews = services.GetRequiredService<ReviewService>();
 
-        var result = await reviews.ReviewAsync(new ReviewRequest(2026, "no-such-village", "forum", "return", comment, false, "town.taiping", null), client: null!);
+        var result = await reviews.ReviewAsync(new ReviewRequest(2026, "no-such-village", "forum", YouthLeague.Checklist.ReviewDecision.Return, comment, false, "town.taiping", null), client: null!);
 
         Assert.Equal(422, result.Status);
         Assert.Contains("控制字符", string.Join(" ", result.Errors!.Values.SelectMany(v => v)), StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class SmallFindingsTests(Azurite azurite)
     public async Task ReviewComment_LineBreaksAndTabs_StillAllowed()
     {
         await using var services = AccountServiceTests.Services(azurite.ConnectionString, new FakeTimeProvider());
-        var result = await services.GetRequiredService<ReviewService>().ReviewAsync(new ReviewRequest(2026, "no-such-village", "forum", "return", "第一处：\r\n\t照片不清楚", false, "town.taiping", null), client: null!);
+        var result = await services.GetRequiredService<ReviewService>().ReviewAsync(new ReviewRequest(2026, "no-such-village", "forum", YouthLeague.Checklist.ReviewDecision.Return, "第一处：\r\n\t照片不清楚", false, "town.taiping", null), client: null!);
         Assert.Equal(404, result.Status); // past validation: the checklist does not exist
     }
 }
