@@ -84,18 +84,37 @@ public sealed class NotificationDispatcher(StorageClients storage, DirectoryServ
     }
 
     /// <summary>Failed deliveries for a town's people, shown to its reviewer.</summary>
+    /// <summary>The most failed notifications one town's list shows (its page shows 20).</summary>
+    public const int MaxFailedListed = 100;
+
+    /// <summary>
+    /// Failed notifications to a town's people: one partition query per recipient (the town's reviewer and each
+    /// village's secretary, at most 8 at once), not a scan of every town's Outbox, and at most <see cref="MaxFailedListed"/>.
+    /// </summary>
     public async Task<IReadOnlyList<NotificationEntity>> FailedAsync(string townId, CancellationToken cancellationToken = default)
     {
-        var villages = (await directory.VillagesAsync(townId, cancellationToken)).Select(v => v.Id).ToHashSet();
-        var list = new List<NotificationEntity>();
-        await foreach (var n in storage.Table(TableNames.Outbox).QueryAsync<NotificationEntity>(TableClient.CreateQueryFilter($"Status eq {"failed"}"), cancellationToken: cancellationToken))
+        var villages = await directory.VillagesAsync(townId, cancellationToken);
+        var recipients = villages.Select(v => v.Secretary.Username).Where(u => u.Length > 0).Prepend("town." + townId).Distinct().ToList();
+        var ids = villages.Select(v => v.Id).ToHashSet();
+        var found = new System.Collections.Concurrent.ConcurrentBag<NotificationEntity>();
+        await Parallel.ForEachAsync(recipients, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (recipient, ct) =>
         {
-            if (villages.Contains(n.VillageId) || n.PartitionKey == "town." + townId)
+            var taken = 0;
+            await foreach (var n in storage.Table(TableNames.Outbox).QueryAsync<NotificationEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and Status eq {"failed"}"), maxPerPage: MaxFailedListed, cancellationToken: ct))
             {
-                list.Add(n);
-            }
-        }
+                if (ids.Contains(n.VillageId) || n.PartitionKey == "town." + townId)
+                {
+                    found.Add(n);
+                }
 
-        return list;
+                if (++taken >= MaxFailedListed)
+                {
+                    break;
+                }
+            }
+        });
+
+        return [.. found.OrderByDescending(n => n.QueuedAt).Take(MaxFailedListed)];
     }
 }

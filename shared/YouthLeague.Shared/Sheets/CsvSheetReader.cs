@@ -1,35 +1,40 @@
+using System.Globalization;
 using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace YouthLeague.Sheets;
 
-/// <summary>A .csv through CsvHelper: comma-separated, RFC 4180 quoting, every bound checked per record.</summary>
+/// <summary>A .csv through CsvHelper's parser: comma-separated, RFC 4180 quoting, every bound checked per record.</summary>
 internal static class CsvSheetReader
 {
     public static SheetTable Read(Stream content, SheetLimits limits)
     {
         var text = TextDecoding.Decode(ReadBounded(content, limits));
-        var options = CsvReaderOptions.Default with
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            HasHeader = false,
-            Separator = ',',
-            SkipEmptyLines = true,
-            TrackLineNumbers = true,
-            TrimWhitespace = false,
-            AllowLineBreaksInQuotes = true,
-            IncludeValuesInExceptions = false,
-            MaxRecordSize = limits.MaxColumns * limits.MaxCellChars * 3,
+            HasHeaderRecord = false,
+            Delimiter = ",",
+            // Blank lines come through as records so that line numbers stay right; they are skipped below.
+            IgnoreBlankLines = false,
+            TrimOptions = TrimOptions.None,
+            MaxFieldSize = limits.MaxCellChars,
+            BadDataFound = null,
+            DetectColumnCountChanges = false,
         };
 
         var rows = new List<SheetRow>();
         var cells = 0;
+        var nextLine = 1;
         try
         {
-            using var reader = CsvReader.Create(new StringReader(text), options);
-            while (reader.Read())
+            using var parser = new CsvParser(new StringReader(text), configuration);
+            while (parser.Read())
             {
-                var line = (int)Math.Min(reader.LineNumber, int.MaxValue);
-                var last = reader.FieldCount - 1;
-                while (last >= 0 && reader.IsEmpty(last))
+                var line = nextLine;
+                nextLine = parser.RawRow + 1;
+                var record = parser.Record ?? [];
+                var last = record.Length - 1;
+                while (last >= 0 && string.IsNullOrEmpty(record[last]))
                 {
                     last--;
                 }
@@ -44,34 +49,26 @@ internal static class CsvSheetReader
                     throw SheetRejectedException.TooLarge(SheetReader.TooManyColumns(limits));
                 }
 
-                if (rows.Count >= limits.MaxRows)
-                {
-                    throw SheetRejectedException.TooLarge(SheetReader.TooManyRows(limits));
-                }
-
-                var values = new string?[last + 1];
-                for (var i = 0; i <= last; i++)
-                {
-                    values[i] = reader.GetString(i);
-                    SheetReader.CheckCell(values[i] ?? "", limits, line);
-                }
-
                 cells += last + 1;
-                if (cells > limits.MaxCells)
+                if (rows.Count >= limits.MaxRows || cells > limits.MaxCells)
                 {
                     throw SheetRejectedException.TooLarge(SheetReader.TooManyRows(limits));
                 }
 
-                var row = new SheetRow(line, values);
+                var row = new SheetRow(line, record[..(last + 1)]);
                 if (!row.IsBlank)
                 {
                     rows.Add(row);
                 }
             }
         }
-        catch (CsvFormatException)
+        catch (MaxFieldSizeException)
         {
-            throw SheetRejectedException.Unreadable("CSV 格式不正确（可能有未闭合的引号或过长的一行），请用模板另存后再导入");
+            throw SheetRejectedException.TooLarge($"表格中有一格内容过长（每格最多 {limits.MaxCellChars} 字）");
+        }
+        catch (CsvHelperException)
+        {
+            throw SheetRejectedException.Unreadable("CSV 格式不正确（可能有未闭合的引号），请用模板另存后再导入");
         }
 
         return new SheetTable(rows);
