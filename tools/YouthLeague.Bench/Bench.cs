@@ -28,6 +28,13 @@ public static class Bench
             $"{o.Submissions} submissions, {o.Orchestrations} orchestrations, {o.QuarterVillages} villages at quarter end, dashboards at {string.Join("/", o.DashboardSizes)}");
         var memory = new List<(string Name, HostProcess Host)>();
 
+        // Phase 0: the photo step alone, CPU time, before any host runs.
+        if (o.Runs("photo"))
+        {
+            Console.WriteLine("Photo step…");
+            PhotoStep.Run(report);
+        }
+
         // Phase 1: dashboards, on their own storage so that their data does not mix with the other scenarios'.
         if (o.Runs("dashboards"))
         {
@@ -75,6 +82,11 @@ public static class Bench
         if (o.Out is not null)
         {
             await File.WriteAllTextAsync(o.Out, table);
+        }
+
+        if (o.Json is not null)
+        {
+            await File.WriteAllTextAsync(o.Json, report.Json());
         }
 
         return 0;
