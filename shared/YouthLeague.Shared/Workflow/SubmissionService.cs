@@ -102,15 +102,18 @@ public sealed class SubmissionService(
             }
 
             await using var original = e.File.Open();
-            var recoded = ImageRecoder.Recode(original, e.Kind);
-            if (recoded is null)
+            var recoded = await ImageRecoder.RecodeAsync(original, e.Kind, cancellationToken);
+            if (recoded.Image is null)
             {
-                var bad = new ValidationErrors { Status = 415 };
-                bad.Add("evidence", "图片已损坏或无法读取，请重新拍摄或换一张");
-                return new SubmissionResult(null, 415, "提交的内容有误，请按提示修改", bad);
+                var tooBig = recoded.Refusal == ImageRefusal.TooManyPixels;
+                var bad = new ValidationErrors { Status = tooBig ? 413 : 415 };
+                bad.Add("evidence", tooBig
+                    ? $"图片像素过多（最多约 {ImageRecoder.MaxDecodedPixels / 10_000} 万像素），请缩小后再上传，或改用手机拍摄的 JPEG 照片"
+                    : "图片已损坏或无法读取，请重新拍摄或换一张");
+                return new SubmissionResult(null, bad.Status, "提交的内容有误，请按提示修改", bad);
             }
 
-            prepared.Add((e, recoded.Image, recoded.Thumbnail));
+            prepared.Add((e, recoded.Image.Image, recoded.Image.Thumbnail));
         }
 
         if (request.Step == LedgerStep)
