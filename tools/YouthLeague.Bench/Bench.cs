@@ -109,8 +109,9 @@ public static class Bench
 
     private static void Memory(Report report, string name, HostProcess host)
     {
-        report.Add(new Row("5 memory", $"{name}: peak resident memory (sampled every 200 ms)", host.PeakRssMb, host.ReadyRssMb, "MB", "resident memory when the host first answered"));
-        report.Add(new Row("5 memory", $"{name}: kernel high-water mark (VmHWM)", host.HighWaterMb(), host.ReadyRssMb, "MB", "resident memory when the host first answered"));
+        var key = "memory/" + name.Replace(" host", "", StringComparison.Ordinal).Replace(' ', '-');
+        report.Add(new Row("5 memory", $"{name}: peak resident memory (sampled every 200 ms)", host.PeakRssMb, host.ReadyRssMb, "MB", "resident memory when the host first answered") { Key = key + "-peak" });
+        report.Add(new Row("5 memory", $"{name}: kernel high-water mark (VmHWM)", host.HighWaterMb(), host.ReadyRssMb, "MB", "resident memory when the host first answered") { Key = key + "-hwm" });
     }
 }
 
