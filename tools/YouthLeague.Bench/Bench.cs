@@ -40,7 +40,7 @@ public static class Bench
         {
             await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port + 3);
             await using var proxy = await CountingProxy.StartAsync(o.Port + 6, o.Port + 5);
-            var viaProxy = AzuriteProcess.ConnectionFor(o.Port + 3, o.Port + 6);
+            var viaProxy = AzuriteProcess.ConnectionFor(o.Port + 3, tablePort: o.Port + 6);
             await using var host = new HostProcess(viaProxy, o.Port + 12, "benchdash");
             await host.StartAsync();
             await using var ctx = Context.Create(host, viaProxy);

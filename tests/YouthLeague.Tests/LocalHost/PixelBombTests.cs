@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Xunit.Abstractions;
@@ -25,7 +24,7 @@ public sealed class PixelBombTests(Azurite azurite, ITestOutputHelper output)
         await host.StartAsync();
         var tokens = await Burst.SignInAllAsync(host, villages);
         var bomb = PixelBomb.Png(7000, 7000);
-        output.WriteLine($"pixel bomb: {bomb.Length / 1024} KB, 7000×7000; host resident {ResidentMb(host, "VmRSS"):0} MB before");
+        output.WriteLine($"pixel bomb: {bomb.Length / 1024} KB, 7000×7000; host resident {ProcStatus.ResidentMb(host.ProcessId!.Value):0} MB before");
 
         var sw = Stopwatch.StartNew();
         var answers = await Task.WhenAll(villages.Select(async v =>
@@ -33,7 +32,7 @@ public sealed class PixelBombTests(Azurite azurite, ITestOutputHelper output)
             using var response = await SendAsync(host, tokens[v], v, bomb, "image/png", "bomb.png");
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), Seconds: sw.Elapsed.TotalSeconds);
         }));
-        var peak = ResidentMb(host, "VmHWM");
+        var peak = ProcStatus.HighWaterMb(host.ProcessId!.Value);
         output.WriteLine($"answers: {string.Join(", ", answers.Select(a => $"{(int)a.StatusCode} after {a.Seconds:0.0} s"))}; host high-water mark {peak:0} MB");
 
         Assert.All(answers, a =>
@@ -63,11 +62,5 @@ public sealed class PixelBombTests(Azurite azurite, ITestOutputHelper output)
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/2026/{village}/steps/forum/submissions") { Content = form };
         request.Headers.Authorization = auth;
         return await host.Http.SendAsync(request);
-    }
-
-    private static double ResidentMb(LocalHostProcess host, string field)
-    {
-        var line = File.ReadLines($"/proc/{host.ProcessId}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

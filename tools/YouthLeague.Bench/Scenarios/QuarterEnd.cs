@@ -20,7 +20,7 @@ public static class QuarterEnd
         var n = o.QuarterVillages;
 
         // Baseline first: n trivial orchestrations, each one durable timer to the same instant and one activity.
-        var timerLead = TimeSpan.FromSeconds(Math.Max(10, (secondsPerStart * n * 0.6) + 5));
+        var timerLead = TimeSpan.FromSeconds(Math.Max(15, (secondsPerStart * n * 1.6) + 10));
         var timerAt = DateTime.UtcNow + timerLead;
         var timerIds = Enumerable.Range(0, n).Select(i => $"timer-{i:00000}").ToList();
         await Stats.ForEachAsync(timerIds, o.Concurrency, id =>
