@@ -20,7 +20,58 @@ namespace YouthLeague.LocalHost;
 /// </summary>
 public static class LocalHostApp
 {
-    public sealed record Settings(string FunctionsFolder, string RoutePrefix, string TaskHub, int Port, int SidecarPort, bool ListenOnAnyAddress);
+    public sealed record Settings(string FunctionsFolder, string RoutePrefix, string TaskHub, int Port, int SidecarPort, bool ListenOnAnyAddress)
+    {
+        /// <summary>host.json's extensions.durableTask, read the way the Durable Functions extension reads it on Azure.</summary>
+        public DurableSettings Durable { get; init; } = new();
+    }
+
+    /// <summary>
+    /// The durable settings both hosts take from host.json (names as in the Durable Functions extension; its defaults
+    /// where host.json says nothing): extensions.durableTask.maxConcurrentActivityFunctions / ...OrchestratorFunctions
+    /// and storageProvider.{partitionCount, controlQueueBatchSize, controlQueueBufferThreshold, maxQueuePollingInterval,
+    /// controlQueueVisibilityTimeout, workItemQueueVisibilityTimeout}.
+    /// </summary>
+    public sealed record DurableSettings
+    {
+        public int MaxConcurrentActivities { get; init; } = 10 * Environment.ProcessorCount;
+
+        public int MaxConcurrentOrchestrations { get; init; } = 10 * Environment.ProcessorCount;
+
+        public int PartitionCount { get; init; } = 4;
+
+        public int ControlQueueBatchSize { get; init; } = 32;
+
+        public int ControlQueueBufferThreshold { get; init; } = 256;
+
+        public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+        public TimeSpan? ControlQueueVisibilityTimeout { get; init; }
+
+        public TimeSpan? WorkItemQueueVisibilityTimeout { get; init; }
+
+        public static DurableSettings Read(JsonNode? durableTask)
+        {
+            var d = new DurableSettings();
+            var provider = durableTask?["storageProvider"];
+            return d with
+            {
+                MaxConcurrentActivities = Int(durableTask?["maxConcurrentActivityFunctions"]) ?? d.MaxConcurrentActivities,
+                MaxConcurrentOrchestrations = Int(durableTask?["maxConcurrentOrchestratorFunctions"]) ?? d.MaxConcurrentOrchestrations,
+                PartitionCount = Int(provider?["partitionCount"]) ?? d.PartitionCount,
+                ControlQueueBatchSize = Int(provider?["controlQueueBatchSize"]) ?? d.ControlQueueBatchSize,
+                ControlQueueBufferThreshold = Int(provider?["controlQueueBufferThreshold"]) ?? d.ControlQueueBufferThreshold,
+                MaxQueuePollingInterval = Time(provider?["maxQueuePollingInterval"]) ?? d.MaxQueuePollingInterval,
+                ControlQueueVisibilityTimeout = Time(provider?["controlQueueVisibilityTimeout"]),
+                WorkItemQueueVisibilityTimeout = Time(provider?["workItemQueueVisibilityTimeout"]),
+            };
+        }
+
+        private static int? Int(JsonNode? node) => node?.GetValue<int>();
+
+        private static TimeSpan? Time(JsonNode? node) =>
+            node is null ? null : TimeSpan.Parse(node.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static Settings Read(IConfiguration config)
     {
@@ -34,7 +85,10 @@ public static class LocalHostApp
             hub,
             config.GetValue("LocalHost:Port", 7071),
             config.GetValue("LocalHost:SidecarPort", 7072),
-            config.GetValue("LocalHost:ListenOnAnyAddress", false));
+            config.GetValue("LocalHost:ListenOnAnyAddress", false))
+        {
+            Durable = DurableSettings.Read(host?["extensions"]?["durableTask"]),
+        };
     }
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -75,18 +129,26 @@ public static class LocalHostApp
         builder.Services.AddYouthLeagueTelemetry(config, t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddMvcCore();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
+        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = settings.TaskHub,
             StorageAccountClientProvider = new StorageAccountClientProvider(config["AzureWebJobsStorage"]!),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            // Local work should not wait out the default 30 s idle back-off.
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
-            // After a crash, messages the dead process had taken come back after this long (default 5 min).
-            // Our work items take well under a second, so half a minute is safe and recovery is quick.
-            ControlQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", TimeSpan.FromSeconds(30)),
-            WorkItemQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", TimeSpan.FromSeconds(30)),
-        }));
+
+            // The same settings as Azure takes from host.json (see DurableSettings).
+            PartitionCount = settings.Durable.PartitionCount,
+            ControlQueueBatchSize = settings.Durable.ControlQueueBatchSize,
+            ControlQueueBufferThreshold = settings.Durable.ControlQueueBufferThreshold,
+            MaxQueuePollingInterval = settings.Durable.MaxQueuePollingInterval,
+            MaxConcurrentTaskActivityWorkItems = settings.Durable.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = settings.Durable.MaxConcurrentOrchestrations,
+
+            // After a crash, messages the dead process had taken come back after this long (default 5 min). Locally our
+            // work items take well under a second, so half a minute is safe and recovery is quick (tests shorten it more).
+            ControlQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", settings.Durable.ControlQueueVisibilityTimeout ?? TimeSpan.FromSeconds(30)),
+            WorkItemQueueVisibilityTimeout = config.GetValue("LocalHost:VisibilityTimeout", settings.Durable.WorkItemQueueVisibilityTimeout ?? TimeSpan.FromSeconds(30)),
+        });
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
@@ -102,6 +164,8 @@ public static class LocalHostApp
             {
                 o.Logging.UseLegacyCategories = false;
                 o.MaximumTimerInterval = WorkflowSettings.MaximumTimerInterval;
+                o.Concurrency.MaximumConcurrentActivityWorkItems = settings.Durable.MaxConcurrentActivities;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = settings.Durable.MaxConcurrentOrchestrations;
             });
         });
         builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));

@@ -31,7 +31,7 @@ public static class YouthLeagueServices
         services.AddSingleton<SubmissionService>();
         services.AddSingleton(sp => new SubmissionRepair(
             sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), config.GetValue("YouthLeague:Submissions:RepairAfter", SubmissionRepair.DefaultDelay),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SubmissionRepair>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SubmissionRepair>>(), sp.GetRequiredService<Ledger.LedgerService>()));
         services.AddSingleton<ReviewService>();
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using YouthLeague.Tests;
 
 namespace YouthLeague.UnitTests;
 
@@ -12,18 +13,27 @@ public sealed class ImageRecoderTests
         return image.Encode(SKEncodedImageFormat.Jpeg, 90).ToArray();
     }
 
-    /// <summary>Inserts an EXIF (APP1) segment after the JPEG's start marker: orientation 6 (rotate 90°) and a GPS text that must not survive.</summary>
-    private static byte[] WithExif(byte[] jpeg, ushort orientation)
+    private static byte[] Segment(byte marker, byte[] payload)
+    {
+        var length = payload.Length + 2;
+        return [0xFF, marker, (byte)(length >> 8), (byte)(length & 0xFF), .. payload];
+    }
+
+    /// <summary>An EXIF (APP1) segment: the orientation tag and a GPS/camera text that must not survive.</summary>
+    private static byte[] Exif(ushort orientation)
     {
         var tiff = new List<byte> { (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 1, 0 };
         tiff.AddRange([0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte)orientation, 0, 0, 0]);
         tiff.AddRange([0, 0, 0, 0]);
         tiff.AddRange("GPS 35.40N 116.96E Canon EOS"u8.ToArray());
-        var payload = "Exif\0\0"u8.ToArray().Concat(tiff).ToArray();
-        var length = payload.Length + 2;
-        byte[] app1 = [0xFF, 0xE1, (byte)(length >> 8), (byte)(length & 0xFF), .. payload];
-        return [.. jpeg[..2], .. app1, .. jpeg[2..]];
+        return Segment(0xE1, [.. "Exif\0\0"u8.ToArray(), .. tiff]);
     }
+
+    /// <summary>Inserts segments after the JPEG's start marker.</summary>
+    private static byte[] With(byte[] jpeg, params byte[][] segments) =>
+        [.. jpeg[..2], .. segments.SelectMany(s => s), .. jpeg[2..]];
+
+    private static byte[] WithExif(byte[] jpeg, ushort orientation) => With(jpeg, Exif(orientation));
 
     private static bool Contains(byte[] haystack, byte[] needle) =>
         haystack.AsSpan().IndexOf(needle) >= 0;
@@ -44,6 +54,76 @@ public sealed class ImageRecoderTests
     }
 
     [Fact]
+    public void Recode_UprightJpeg_DropsEveryMetadataSegmentAndKeepsTheScanByteForByte()
+    {
+        var clean = Jpeg(640, 480);
+        byte[] icc = [.. "ICC_PROFILE\0"u8.ToArray(), 1, 1, .. new byte[64]];
+        var original = With(
+            clean,
+            Exif(1),
+            Segment(0xE1, [.. "http://ns.adobe.com/xap/1.0/\0"u8.ToArray(), .. "<x:xmpmeta>Owner Zhang San</x:xmpmeta>"u8.ToArray()]),
+            Segment(0xE2, [.. "MPF\0"u8.ToArray(), 0, 0, 0, 0]),
+            Segment(0xFE, "taken at 35.40N by Zhang San"u8.ToArray()),
+            Segment(0xE2, icc));
+        original = [.. original, .. "trailing: 35.40N"u8.ToArray()];
+
+        var recoded = ImageRecoder.Recode(new MemoryStream(original), "jpeg")!;
+
+        foreach (var secret in new[] { "Exif", "GPS 35.40N", "Zhang San", "MPF", "35.40N", "Canon" })
+        {
+            Assert.False(Contains(recoded.Image, System.Text.Encoding.ASCII.GetBytes(secret)), secret);
+        }
+
+        Assert.True(Contains(recoded.Image, "ICC_PROFILE"u8.ToArray())); // colour stays
+        Assert.Equal((640, 480), (recoded.Width, recoded.Height));
+
+        // Not re-encoded: the stored file is the clean JPEG with only the colour profile segment left in.
+        Assert.Equal([.. clean[..2], .. Segment(0xE2, icc), .. clean[2..]], recoded.Image);
+        using var decoded = SKBitmap.Decode(recoded.Image);
+        Assert.Equal((640, 480), (decoded.Width, decoded.Height));
+        using var thumb = SKBitmap.Decode(recoded.Thumbnail);
+        Assert.Equal((ImageRecoder.ThumbnailWidth, 240), (thumb.Width, thumb.Height));
+    }
+
+    [Theory]
+    [InlineData(1, "top-right")]
+    [InlineData(2, "top-left")]
+    [InlineData(3, "bottom-left")]
+    [InlineData(4, "bottom-right")]
+    [InlineData(5, "bottom-left")]
+    [InlineData(6, "bottom-right")]
+    [InlineData(7, "top-right")]
+    [InlineData(8, "top-left")]
+    public void Recode_EveryExifOrientation_PutsTheStoredTopRightCornerWhereTheTagSays(ushort orientation, string expected)
+    {
+        // Stored 160×80: blue, with a red square in its top-right corner.
+        using var bitmap = new SKBitmap(160, 80);
+        bitmap.Erase(new SKColor(0, 0, 255));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            using var red = new SKPaint { Color = new SKColor(255, 0, 0) };
+            canvas.DrawRect(120, 0, 40, 40, red);
+        }
+
+        using var image = SKImage.FromBitmap(bitmap);
+        var original = WithExif(image.Encode(SKEncodedImageFormat.Jpeg, 95).ToArray(), orientation);
+
+        var recoded = ImageRecoder.Recode(new MemoryStream(original), "jpeg")!;
+
+        using var upright = SKBitmap.Decode(recoded.Image);
+        Assert.Equal(orientation >= 5 ? (80, 160) : (160, 80), (upright.Width, upright.Height));
+        var corners = new Dictionary<string, SKColor>
+        {
+            ["top-left"] = upright.GetPixel(8, 8),
+            ["top-right"] = upright.GetPixel(upright.Width - 9, 8),
+            ["bottom-left"] = upright.GetPixel(8, upright.Height - 9),
+            ["bottom-right"] = upright.GetPixel(upright.Width - 9, upright.Height - 9),
+        };
+        Assert.Equal([expected], corners.Where(c => c.Value.Red > 200 && c.Value.Blue < 60).Select(c => c.Key));
+        Assert.False(Contains(recoded.Image, "GPS 35.40N"u8.ToArray()));
+    }
+
+    [Fact]
     public void Recode_LargePhoto_ScaledDownAndThumbnailMade()
     {
         var recoded = ImageRecoder.Recode(new MemoryStream(Jpeg(3000, 1500)), "jpeg")!;
@@ -58,5 +138,26 @@ public sealed class ImageRecoderTests
     {
         byte[] fake = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 2, 3];
         Assert.Null(ImageRecoder.Recode(new MemoryStream(fake), "jpeg"));
+    }
+
+    /// <summary>A flat 7000×7000 PNG is about 100-200 KB on disk and 196 MB decoded: refused without being decoded.</summary>
+    [Fact]
+    public void Recode_PixelBombPng_IsRefusedAsTooManyPixels()
+    {
+        var bomb = PixelBomb.Png(7000, 7000);
+        Assert.True(bomb.Length < 400_000, $"{bomb.Length} bytes");
+
+        var recoded = ImageRecoder.TryRecode(bomb, "png");
+
+        Assert.Null(recoded.Image);
+        Assert.Equal(ImageRefusal.TooManyPixels, recoded.Refusal);
+    }
+
+    [Fact]
+    public void Recode_HugeJpeg_IsDecodedAtReducedSize()
+    {
+        var recoded = ImageRecoder.TryRecode(Jpeg(6000, 4500), "jpeg");
+
+        Assert.Equal((ImageRecoder.MaxEdge, 1920), (recoded.Image!.Width, recoded.Image.Height));
     }
 }

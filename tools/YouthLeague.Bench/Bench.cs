@@ -28,12 +28,19 @@ public static class Bench
             $"{o.Submissions} submissions, {o.Orchestrations} orchestrations, {o.QuarterVillages} villages at quarter end, dashboards at {string.Join("/", o.DashboardSizes)}");
         var memory = new List<(string Name, HostProcess Host)>();
 
+        // Phase 0: the photo step alone, CPU time, before any host runs.
+        if (o.Runs("photo"))
+        {
+            Console.WriteLine("Photo step…");
+            PhotoStep.Run(report);
+        }
+
         // Phase 1: dashboards, on their own storage so that their data does not mix with the other scenarios'.
         if (o.Runs("dashboards"))
         {
             await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port + 3);
             await using var proxy = await CountingProxy.StartAsync(o.Port + 6, o.Port + 5);
-            var viaProxy = AzuriteProcess.ConnectionFor(o.Port + 3, o.Port + 6);
+            var viaProxy = AzuriteProcess.ConnectionFor(o.Port + 3, tablePort: o.Port + 6);
             await using var host = new HostProcess(viaProxy, o.Port + 12, "benchdash");
             await host.StartAsync();
             await using var ctx = Context.Create(host, viaProxy);
@@ -77,6 +84,11 @@ public static class Bench
             await File.WriteAllTextAsync(o.Out, table);
         }
 
+        if (o.Json is not null)
+        {
+            await File.WriteAllTextAsync(o.Json, report.Json());
+        }
+
         return 0;
     }
 
@@ -97,8 +109,9 @@ public static class Bench
 
     private static void Memory(Report report, string name, HostProcess host)
     {
-        report.Add(new Row("5 memory", $"{name}: peak resident memory (sampled every 200 ms)", host.PeakRssMb, host.ReadyRssMb, "MB", "resident memory when the host first answered"));
-        report.Add(new Row("5 memory", $"{name}: kernel high-water mark (VmHWM)", host.HighWaterMb(), host.ReadyRssMb, "MB", "resident memory when the host first answered"));
+        var key = "memory/" + name.Replace(" host", "", StringComparison.Ordinal).Replace(' ', '-');
+        report.Add(new Row("5 memory", $"{name}: peak resident memory (sampled every 200 ms)", host.PeakRssMb, host.ReadyRssMb, "MB", "resident memory when the host first answered") { Key = key + "-peak" });
+        report.Add(new Row("5 memory", $"{name}: kernel high-water mark (VmHWM)", host.HighWaterMb(), host.ReadyRssMb, "MB", "resident memory when the host first answered") { Key = key + "-hwm" });
     }
 }
 

@@ -12,16 +12,17 @@ public sealed record BenchOptions(
     int Repeat,
     int Port,
     string? Out,
+    string? Json,
     IReadOnlySet<string> Only,
     string RepoRoot)
 {
-    public static readonly string[] Phases = ["dashboards", "writes", "quarter"];
+    public static readonly string[] Phases = ["photo", "dashboards", "writes", "quarter"];
 
     public bool Runs(string phase) => Only.Contains(phase);
 
     public const string Usage = """
         ./bench [--quick] [--concurrency N] [--submissions N] [--orchestrations N] [--quarter-villages N]
-                [--dashboard-sizes 100,1000,10000] [--repeat N] [--port N] [--out FILE]
+                [--dashboard-sizes 100,1000,10000] [--repeat N] [--port N] [--out FILE] [--json FILE] [--only PARTS]
           --quick              small sizes (about a minute): 32 submissions, 40 orchestrations, 40 villages at quarter end, dashboards at 100
           --concurrency        concurrent secretaries and storage workers (16)
           --submissions        submissions with a 1 MB JPEG in the submission-path scenario (192)
@@ -31,7 +32,8 @@ public sealed record BenchOptions(
           --repeat             reads per dashboard and size (5)
           --port               first of the 16 ports the bench uses (27100)
           --out                also write the markdown table to FILE
-          --only               some of: dashboards (4), writes (1, 2), quarter (3), comma-separated (all)
+          --json               also write every figure to FILE as [{"scenario","measure","value","unit","baseline","ratio"}] (stable keys)
+          --only               some of: photo (0), dashboards (4), writes (1, 2), quarter (3), comma-separated (all)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -47,6 +49,7 @@ public sealed record BenchOptions(
             Repeat: quick ? 3 : 5,
             Port: 27100,
             Out: null,
+            Json: null,
             Only: Phases.ToHashSet(),
             RepoRoot: FindRepoRoot());
         for (var i = 0; i < args.Length; i++)
@@ -73,6 +76,7 @@ public sealed record BenchOptions(
                 "--repeat" => o with { Repeat = Positive(a, v) },
                 "--port" => o with { Port = Positive(a, v) },
                 "--out" => o with { Out = v },
+                "--json" => o with { Json = v },
                 "--only" => o with { Only = v.Split(',').Select(p => Phases.Contains(p) ? p : throw new ArgumentException($"--only: unknown part '{p}'")).ToHashSet() },
                 _ => throw new ArgumentException($"unknown option {a}"),
             };

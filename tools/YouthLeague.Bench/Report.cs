@@ -4,10 +4,15 @@ using System.Text;
 namespace YouthLeague.Bench;
 
 /// <summary>One line of the table: a figure, its baseline measured in the same run, and their ratio.</summary>
-public sealed record Row(string Scenario, string Measure, double Value, double Baseline, string Unit, string BaselineIs, bool HigherIsBetter = false);
+public sealed record Row(string Scenario, string Measure, double Value, double Baseline, string Unit, string BaselineIs, bool HigherIsBetter = false)
+{
+    /// <summary>The stable "scenario/measure" key of <c>--json</c> (docs/benchmarks.md, API.md Additions), e.g. "submission/throughput".</summary>
+    public string? Key { get; init; }
+}
 
 public sealed class Report
 {
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly List<Row> rows = [];
     private readonly List<string> notes = [];
 
@@ -24,6 +29,18 @@ public sealed class Report
     }
 
     public int Count => rows.Count;
+
+    /// <summary>Every keyed row as <c>[{"scenario","measure","value","unit","baseline","ratio"}]</c>; ratio as in the table (bigger is worse).</summary>
+    public string Json()
+    {
+        var items = rows.Where(r => r.Key is not null).Select(r =>
+        {
+            var (scenario, measure) = r.Key!.Split('/', 2) is [var a, var b] ? (a, b) : (r.Key!, "");
+            double? ratio = r.Baseline <= 0 || r.Value <= 0 ? null : Math.Round(r.HigherIsBetter ? r.Baseline / r.Value : r.Value / r.Baseline, 3);
+            return new { scenario, measure, value = Math.Round(r.Value, 3), unit = r.Unit, baseline = Math.Round(r.Baseline, 3), ratio, baselineIs = r.BaselineIs, label = r.Measure };
+        });
+        return System.Text.Json.JsonSerializer.Serialize(items, JsonOptions);
+    }
 
     public string Markdown(string heading)
     {
@@ -70,6 +87,8 @@ public sealed class Report
 
 public static class Stats
 {
+    public static double Median(IReadOnlyCollection<double> values) => Percentile(values, 50);
+
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {
         if (values.Count == 0)

@@ -8,6 +8,7 @@ public static class TrivialOrchestration
     public const string Name = "BenchTrivial";
     public const string Activity = "BenchEcho";
     public const string Event = "Go";
+    public const string Timer = "BenchTimer";
 
     public static void Register(DurableTaskRegistry registry)
     {
@@ -17,5 +18,12 @@ public static class TrivialOrchestration
             return await context.CallActivityAsync<string>(Activity, go);
         });
         registry.AddActivityFunc<string, string>(Activity, (_, value) => value);
+
+        // The quarter-end baseline: one durable timer to the given instant, then one activity.
+        registry.AddOrchestratorFunc<DateTime, string>(Timer, async (context, fireAt) =>
+        {
+            await context.CreateTimer(fireAt, CancellationToken.None);
+            return await context.CallActivityAsync<string>(Activity, "fired");
+        });
     }
 }

@@ -4,45 +4,167 @@ namespace YouthLeague.Checklist;
 
 public sealed record RecodedImage(byte[] Image, byte[] Thumbnail, int Width, int Height);
 
+/// <summary>Why a photo was refused: it does not decode, or it has more pixels than the host will decode.</summary>
+public enum ImageRefusal
+{
+    None,
+    NotAnImage,
+    TooManyPixels,
+}
+
+public sealed record RecodeResult(RecodedImage? Image, ImageRefusal Refusal);
+
 /// <summary>
-/// Photos are decoded and encoded again before they are stored: whatever metadata they carried (location,
-/// camera, owner) stays behind, the EXIF orientation is applied to the pixels first, oversized pictures are
-/// scaled down, and a small JPEG thumbnail is made for phones. A file whose bytes say "image" but that does
-/// not decode is refused.
+/// Photos are cleaned before they are stored: whatever metadata they carried (location, camera, owner) stays behind,
+/// the EXIF orientation (all eight, mirrored ones too) is applied to the pixels, oversized pictures are scaled down,
+/// and a small JPEG thumbnail is made for phones. A file whose bytes say "image" but that does not decode is refused.
+/// <para>
+/// Cost: an upright JPEG within <see cref="MaxEdge"/> (most phone photos) is not re-encoded: its metadata segments are
+/// dropped (EXIF, XMP, MPF and its embedded images, comments, bytes after the end) and its scan data kept byte for byte;
+/// it is still decoded, at 1/2…1/8 scale (Skia's scaled JPEG decoding), which checks every block and gives the
+/// thumbnail. Other photos are decoded at the smallest scale that still covers the stored size. Nothing is decoded
+/// above <see cref="MaxDecodedPixels"/> (a PNG cannot be decoded at reduced size: a 7000×7000 one is refused, not
+/// unpacked into 196 MB), and at most <see cref="Concurrency"/> photos are decoded at once per process
+/// (<see cref="RecodeAsync"/>), so the memory photos take is bounded whatever the number of uploads.
+/// </para>
 /// </summary>
 public static class ImageRecoder
 {
     public const int MaxEdge = 2560;
     public const int ThumbnailWidth = 320;
+
+    /// <summary>Declared size above which a file is refused before any decoding (a JPEG is decoded at reduced size up to this).</summary>
     public const long MaxPixels = 50_000_000;
+
+    /// <summary>Most pixels ever decoded for one photo (4096×4096, 64 MB of RGBA).</summary>
+    public const long MaxDecodedPixels = 4096L * 4096;
+
+    public static readonly int Concurrency = Math.Max(1, Environment.ProcessorCount);
+
+    private static readonly SemaphoreSlim Gate = new(Concurrency, Concurrency);
 
     public static bool CanRecode(string kind) => kind is "jpeg" or "png" or "webp";
 
+    /// <summary><see cref="TryRecode"/>, waiting for one of the <see cref="Concurrency"/> decoding slots first.</summary>
+    public static async Task<RecodeResult> RecodeAsync(Stream input, string kind, CancellationToken cancellationToken = default)
+    {
+        var bytes = await ReadAllAsync(input, cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return TryRecode(bytes, kind);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>The cleaned photo, or null when it is refused (see <see cref="TryRecode"/> for why).</summary>
     public static RecodedImage? Recode(Stream input, string kind)
     {
-        using var data = SKData.Create(input);
+        using var buffer = new MemoryStream();
+        input.CopyTo(buffer);
+        return TryRecode(buffer.ToArray(), kind).Image;
+    }
+
+    public static RecodeResult TryRecode(byte[] bytes, string kind)
+    {
+        using var data = SKData.CreateCopy(bytes);
         using var codec = data is null ? null : SKCodec.Create(data);
-        if (codec is null || (long)codec.Info.Width * codec.Info.Height > MaxPixels)
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
-            return null;
+            return new RecodeResult(null, ImageRefusal.NotAnImage);
         }
 
-        using var decoded = SKBitmap.Decode(codec);
-        if (decoded is null)
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if ((long)width * height > MaxPixels)
         {
-            return null;
+            return new RecodeResult(null, ImageRefusal.TooManyPixels);
         }
 
-        using var upright = Orient(decoded, codec.EncodedOrigin);
-        using var image = Fit(upright, MaxEdge);
-        using var thumbnail = Fit(image, ThumbnailWidth);
+        var origin = codec.EncodedOrigin;
+        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var (uprightWidth, uprightHeight) = swap ? (height, width) : (width, height);
+        var (fitWidth, fitHeight) = Fit(uprightWidth, uprightHeight, MaxEdge);
+        var (thumbWidth, thumbHeight) = Fit(fitWidth, fitHeight, ThumbnailWidth);
+
+        // The fast path: the JPEG's own scan data, with only the segments colour needs.
+        var keepJpeg = kind == "jpeg" && codec.EncodedFormat == SKEncodedImageFormat.Jpeg && origin == SKEncodedOrigin.TopLeft
+            && fitWidth == width && fitHeight == height;
+        var stripped = keepJpeg ? JpegSegments.StripMetadata(bytes) : null;
+
+        // Decoded only as large as the biggest picture made from it needs (a JPEG scales down as it decodes).
+        var need = stripped is not null ? Math.Max(thumbWidth, thumbHeight) : Math.Max(fitWidth, fitHeight);
+        using var decoded = Decode(codec, need);
+        if (decoded.Refusal != ImageRefusal.None)
+        {
+            return new RecodeResult(null, decoded.Refusal);
+        }
+
+        var bitmap = decoded.Bitmap!;
+        if (stripped is not null)
+        {
+            using var thumb = Draw(bitmap, origin, thumbWidth, thumbHeight);
+            return new RecodeResult(new RecodedImage(stripped, Encode(thumb, SKEncodedImageFormat.Jpeg, 75), width, height), ImageRefusal.None);
+        }
+
         var format = kind switch
         {
             "png" => SKEncodedImageFormat.Png,
             "webp" => SKEncodedImageFormat.Webp,
             _ => SKEncodedImageFormat.Jpeg,
         };
-        return new RecodedImage(Encode(image, format, 85), Encode(thumbnail, SKEncodedImageFormat.Jpeg, 75), image.Width, image.Height);
+        using var image = origin == SKEncodedOrigin.TopLeft && bitmap.Width == fitWidth && bitmap.Height == fitHeight
+            ? null
+            : Draw(bitmap, origin, fitWidth, fitHeight);
+        var final = image ?? bitmap;
+        using var thumbnail = Draw(final, SKEncodedOrigin.TopLeft, thumbWidth, thumbHeight);
+        return new RecodeResult(new RecodedImage(Encode(final, format, 85), Encode(thumbnail, SKEncodedImageFormat.Jpeg, 75), fitWidth, fitHeight), ImageRefusal.None);
+    }
+
+    /// <summary>The size no larger than <paramref name="maxEdge"/> on its longer side (never enlarged).</summary>
+    public static (int Width, int Height) Fit(int width, int height, int maxEdge)
+    {
+        var scale = Math.Min(1.0, (double)maxEdge / Math.Max(width, height));
+        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
+    }
+
+    private sealed record Decoded(SKBitmap? Bitmap, ImageRefusal Refusal) : IDisposable
+    {
+        public void Dispose() => Bitmap?.Dispose();
+    }
+
+    /// <summary>Decodes at the smallest scale the codec offers whose longer side still has <paramref name="longerEdge"/> pixels.</summary>
+    private static Decoded Decode(SKCodec codec, int longerEdge)
+    {
+        var full = codec.Info.Size;
+        var size = full;
+        foreach (var scale in new[] { 0.125f, 0.25f, 0.375f, 0.5f, 0.625f, 0.75f, 0.875f })
+        {
+            var scaled = codec.GetScaledDimensions(scale);
+            if (scaled.Width > 0 && scaled.Height > 0 && Math.Max(scaled.Width, scaled.Height) >= longerEdge && (long)scaled.Width * scaled.Height < (long)size.Width * size.Height)
+            {
+                size = scaled;
+                break;
+            }
+        }
+
+        if ((long)size.Width * size.Height > MaxDecodedPixels)
+        {
+            return new Decoded(null, ImageRefusal.TooManyPixels);
+        }
+
+        var info = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            bitmap.Dispose();
+            return new Decoded(null, ImageRefusal.NotAnImage);
+        }
+
+        return new Decoded(bitmap, ImageRefusal.None);
     }
 
     private static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format, int quality)
@@ -52,37 +174,159 @@ public static class ImageRecoder
         return encoded.ToArray();
     }
 
-    /// <summary>A copy no larger than <paramref name="maxEdge"/> on its longer side.</summary>
-    private static SKBitmap Fit(SKBitmap source, int maxEdge)
+    /// <summary>
+    /// One draw: turns the pixels the way the EXIF orientation says (that tag does not survive) and scales them to
+    /// <paramref name="width"/>×<paramref name="height"/> (the upright size).
+    /// </summary>
+    private static SKBitmap Draw(SKBitmap source, SKEncodedOrigin origin, int width, int height)
     {
-        var scale = Math.Min(1.0, (double)maxEdge / Math.Max(source.Width, source.Height));
-        var width = Math.Max(1, (int)Math.Round(source.Width * scale));
-        var height = Math.Max(1, (int)Math.Round(source.Height * scale));
-        return source.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)) ?? source.Copy();
+        var (w, h) = (source.Width, source.Height);
+        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var (uprightWidth, uprightHeight) = swap ? (h, w) : (w, h);
+
+        // Maps a source pixel to its upright place: x' = a·x + b·y + c, y' = d·x + e·y + f.
+        var orient = origin switch
+        {
+            SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, w, 0, 1, 0, 0, 0, 1),
+            SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, w, 0, -1, h, 0, 0, 1),
+            SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, h, 0, 0, 1),
+            SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+            SKEncodedOrigin.RightTop => new SKMatrix(0, -1, h, 1, 0, 0, 0, 0, 1),
+            SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, h, -1, 0, w, 0, 0, 1),
+            SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
+            _ => SKMatrix.Identity,
+        };
+        var sx = (float)width / uprightWidth;
+        var sy = (float)height / uprightHeight;
+        var target = new SKBitmap(new SKImageInfo(width, height, source.ColorType, source.AlphaType));
+        using var canvas = new SKCanvas(target);
+        canvas.Scale(sx, sy);
+        canvas.Concat(in orient);
+        using var image = SKImage.FromBitmap(source);
+
+        // Mipmaps only when shrinking by more than half (linear sampling alone would skip pixels).
+        var sampling = Math.Max(sx, sy) < 0.5f
+            ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+        canvas.DrawImage(image, 0, 0, sampling);
+        return target;
     }
 
-    /// <summary>Turns the pixels the way the EXIF orientation said, since that tag will not survive re-encoding.</summary>
-    private static SKBitmap Orient(SKBitmap source, SKEncodedOrigin origin)
+    private static async Task<byte[]> ReadAllAsync(Stream input, CancellationToken cancellationToken)
     {
-        var (degrees, swap) = origin switch
+        if (input is MemoryStream { Position: 0 } memory)
         {
-            SKEncodedOrigin.BottomRight => (180, false),
-            SKEncodedOrigin.RightTop => (90, true),
-            SKEncodedOrigin.LeftBottom => (270, true),
-            _ => (0, false),
-        };
-        if (degrees == 0)
-        {
-            return source.Copy();
+            return memory.ToArray();
         }
 
-        var rotated = new SKBitmap(swap ? source.Height : source.Width, swap ? source.Width : source.Height);
-        using var canvas = new SKCanvas(rotated);
-        canvas.Translate(rotated.Width / 2f, rotated.Height / 2f);
-        canvas.RotateDegrees(degrees);
-        canvas.Translate(-source.Width / 2f, -source.Height / 2f);
-        using var image = SKImage.FromBitmap(source);
-        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear));
-        return rotated;
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
+}
+
+/// <summary>
+/// The segments of a JPEG file (ITU T.81 B.1): a metadata-free copy keeps the frame, tables, scans and the segments
+/// colour depends on (JFIF, ICC profile, Adobe's colour transform) and drops every other application segment (EXIF
+/// with GPS, camera and owner; XMP; MPF and the images it points to), comments, and anything after the end marker.
+/// </summary>
+public static class JpegSegments
+{
+    /// <summary>The copy, or null if the file's structure is not what a baseline or progressive JPEG looks like.</summary>
+    public static byte[]? StripMetadata(ReadOnlySpan<byte> jpeg)
+    {
+        if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
+        {
+            return null;
+        }
+
+        var output = new MemoryStream(jpeg.Length);
+        output.Write([0xFF, 0xD8]);
+        var i = 2;
+        var sawFrame = false;
+        while (i < jpeg.Length)
+        {
+            if (jpeg[i] != 0xFF)
+            {
+                return null;
+            }
+
+            // Fill bytes (0xFF repeated) may precede a marker.
+            while (i < jpeg.Length && jpeg[i] == 0xFF)
+            {
+                i++;
+            }
+
+            if (i >= jpeg.Length)
+            {
+                return null;
+            }
+
+            var marker = jpeg[i++];
+            if (marker == 0xD9)
+            {
+                output.Write([0xFF, 0xD9]);
+                return sawFrame ? output.ToArray() : null;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                // Stand-alone markers outside a scan: nothing to copy but themselves.
+                output.Write([0xFF, marker]);
+                continue;
+            }
+
+            if (i + 2 > jpeg.Length)
+            {
+                return null;
+            }
+
+            var length = (jpeg[i] << 8) | jpeg[i + 1];
+            if (length < 2 || i + length > jpeg.Length)
+            {
+                return null;
+            }
+
+            var segment = jpeg.Slice(i + 2, length - 2);
+            if (Keep(marker, segment))
+            {
+                output.Write([0xFF, marker]);
+                output.Write(jpeg.Slice(i, length));
+            }
+
+            i += length;
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+            {
+                sawFrame = true;
+            }
+
+            if (marker == 0xDA)
+            {
+                // Entropy-coded data runs to the next marker that is neither a stuffed zero nor a restart.
+                var start = i;
+                while (i + 1 < jpeg.Length && !(jpeg[i] == 0xFF && jpeg[i + 1] != 0x00 && jpeg[i + 1] is not (>= 0xD0 and <= 0xD7)))
+                {
+                    i++;
+                }
+
+                if (i + 1 >= jpeg.Length)
+                {
+                    return null;
+                }
+
+                output.Write(jpeg[start..i]);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Keep(byte marker, ReadOnlySpan<byte> segment) => marker switch
+    {
+        0xE0 => segment.StartsWith("JFIF\0"u8) && segment.Length >= 14 && segment[12] == 0 && segment[13] == 0, // no embedded thumbnail
+        0xE2 => segment.StartsWith("ICC_PROFILE\0"u8),
+        0xEE => segment.StartsWith("Adobe"u8),
+        (>= 0xE1 and <= 0xEF) or 0xFE => false,
+        _ => true,
+    };
 }

@@ -105,6 +105,26 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         }
     }
 
+    /// <summary>Removes every pin of a submission that was never recorded, whatever version it pinned (the repair does not know it).</summary>
+    public async Task UnpinSubmissionAsync(int year, string villageId, string submissionId, CancellationToken cancellationToken = default)
+    {
+        var pk = Keys.Checklist(year, villageId);
+        await foreach (var pin in Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {PinPrefix} and RowKey lt {"pin."}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (pin.RowKey.EndsWith("-" + submissionId, StringComparison.Ordinal))
+            {
+                try
+                {
+                    await Table.DeleteEntityAsync(pk, pin.RowKey, ETag.All, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                }
+            }
+        }
+    }
+
     private static string PinKey(string version, string submissionId) => $"{PinPrefix}{version}-{submissionId}";
 
     /// <summary>Adds a row, or replaces the row with the same id (so sending the same form twice adds one row).</summary>

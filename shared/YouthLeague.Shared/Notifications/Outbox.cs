@@ -37,39 +37,60 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
 {
     public static string RowKey(string period, string reason) => $"{period}|{reason}";
 
-    /// <summary>Queues each reminder once; returns how many were new.</summary>
+    /// <summary>
+    /// Queues each reminder once; returns how many were new. A recipient's reminders go in one batch (one request);
+    /// if any of them is already queued (the batch fails whole), that recipient's are added one by one.
+    /// </summary>
     public async Task<int> QueueAsync(IEnumerable<Reminder> reminders, CancellationToken cancellationToken = default)
     {
         var table = storage.Table(TableNames.Outbox);
         var added = 0;
-        foreach (var r in reminders)
+        foreach (var group in reminders.GroupBy(r => r.Recipient))
         {
-            try
+            var entities = group.DistinctBy(r => RowKey(r.Period, r.Reason)).Select(Entity).ToList();
+            if (entities.Count > 1 && entities.Count <= 100)
             {
-                await table.AddEntityAsync(
-                    new NotificationEntity
-                    {
-                        PartitionKey = r.Recipient,
-                        RowKey = RowKey(r.Period, r.Reason),
-                        VillageId = r.VillageId,
-                        Step = r.Step,
-                        Reason = r.Reason,
-                        Period = r.Period,
-                        Text = r.Text,
-                        Link = r.Link,
-                        QueuedAt = clock.GetUtcNow(),
-                    },
-                    cancellationToken);
-                added++;
+                try
+                {
+                    await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken);
+                    added += entities.Count;
+                    continue;
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 409)
+                {
+                    // Some were queued before (a replay): add the others one by one.
+                }
             }
-            catch (RequestFailedException ex) when (ex.Status == 409)
+
+            foreach (var e in entities)
             {
-                // Already queued for this recipient, reason and period.
+                try
+                {
+                    await table.AddEntityAsync(e, cancellationToken);
+                    added++;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    // Already queued for this recipient, reason and period.
+                }
             }
         }
 
         return added;
     }
+
+    private NotificationEntity Entity(Reminder r) => new()
+    {
+        PartitionKey = r.Recipient,
+        RowKey = RowKey(r.Period, r.Reason),
+        VillageId = r.VillageId,
+        Step = r.Step,
+        Reason = r.Reason,
+        Period = r.Period,
+        Text = r.Text,
+        Link = r.Link,
+        QueuedAt = clock.GetUtcNow(),
+    };
 
     /// <summary>Marks every notice of the recipient read; returns how many changed.</summary>
     public async Task<int> MarkAllReadAsync(string recipient, CancellationToken cancellationToken = default)

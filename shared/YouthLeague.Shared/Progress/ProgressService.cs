@@ -14,8 +14,10 @@ public sealed record ProgressReport(int Year, IReadOnlyList<TownProgress> Towns,
 
 /// <summary>
 /// Progress of towns and villages, from projections only (never from orchestration instances).
-/// Storage queries per report: one for the towns, one for the villages, one per town shown (its TownProgress
-/// partition): a town page costs 3 queries whatever its number of villages; the city page 2 + number of towns.
+/// Storage requests per report, whatever the number of towns: one range query for the towns and villages of the
+/// directory, one for the progress rows (the town's partition; for the city, one range over every town's partition
+/// of the year, review-queue and case rows filtered out by the server); each 1,000 rows more is one more page.
+/// With the session's account, the city page and GET /api/progress cost 3 requests up to 1,000 villages.
 /// </summary>
 public sealed class ProgressService(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock)
 {
@@ -27,34 +29,40 @@ public sealed class ProgressService(StorageClients storage, DirectoryService dir
             return null;
         }
 
-        var queries = 2;
-        var townsTask = directory.TownsAsync(cancellationToken);
-        var villagesTask = directory.VillagesAsync(townIds is { Count: 1 } ? townIds.First() : null, cancellationToken);
-        var towns = (await townsTask).Where(t => townIds is null || townIds.Contains(t.Id)).ToList();
-        var names = (await villagesTask).ToDictionary(v => v.Id, v => v.Name);
-        var today = ChinaTime.Today(clock.GetUtcNow());
-        var dueSteps = definition.Steps.Where(s => s.Due < today).Select(s => s.Key).ToHashSet();
+        var oneTown = townIds is { Count: 1 } ? townIds.First() : null;
+        var directoryTask = directory.TownsAndVillagesAsync(oneTown, cancellationToken);
         var table = storage.Table(TableNames.TownProgress);
 
-        // The towns' partitions are read side by side (at most 8 at once): the city page waits for the slowest, not the sum.
-        var byTown = new List<VillageProgress>[towns.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, towns.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (i, ct) =>
+        // Progress rows are the ones with an Approved count (the queue and case partitions sit in the same key range).
+        var filter = oneTown is not null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, oneTown)}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {Keys.Town(year, "")} and PartitionKey lt {$"{year}."} and Approved ge {0}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        var (allTowns, allVillages) = await directoryTask;
+        var towns = allTowns.Where(t => townIds is null || townIds.Contains(t.Id)).ToList();
+        var names = allVillages.ToDictionary(v => v.Id, v => v.Name);
+        var today = ChinaTime.Today(clock.GetUtcNow());
+        var dueSteps = definition.Steps.Where(s => s.Due < today).Select(s => s.Key).ToHashSet();
+        var index = towns.Select((t, i) => (t.Id, i)).ToDictionary(x => Keys.Town(year, x.Id), x => x.i);
+        var byTown = towns.Select(_ => new List<VillageProgress>()).ToArray();
+        foreach (var row in rows)
+        {
+            if (!index.TryGetValue(row.PartitionKey, out var i))
             {
-                var villages = new List<VillageProgress>();
-                await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, towns[i].Id)}"), cancellationToken: ct))
-                {
-                    var steps = definition.Steps.ToDictionary(s => s.Key, s => row.GetString(ChecklistProjection.ColumnOf(s.Key)) ?? StepStatus.NotStarted.ToWire());
-                    var overdue = definition.Steps.Where(s => ChecklistRules.IsOverdue(StepStatusNames.Parse(steps[s.Key]), s.Due, today)).Select(s => s.Key).ToList();
-                    villages.Add(new VillageProgress(row.RowKey, names.GetValueOrDefault(row.RowKey, row.RowKey), towns[i].Id, steps, overdue));
-                }
+                continue;
+            }
 
-                byTown[i] = villages;
-            });
+            var steps = definition.Steps.ToDictionary(s => s.Key, s => row.GetString(ChecklistProjection.ColumnOf(s.Key)) ?? StepStatus.NotStarted.ToWire());
+            var overdue = definition.Steps.Where(s => ChecklistRules.IsOverdue(StepStatusNames.Parse(steps[s.Key]), s.Due, today)).Select(s => s.Key).ToList();
+            byTown[i].Add(new VillageProgress(row.RowKey, names.GetValueOrDefault(row.RowKey, row.RowKey), towns[i].Id, steps, overdue));
+        }
 
-        queries += towns.Count;
+        var queries = 2;
         var townRows = new List<TownProgress>();
         var villageRows = new List<VillageProgress>();
         for (var i = 0; i < towns.Count; i++)

@@ -50,16 +50,22 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
             batch.Add(new(TableTransactionActionType.UpsertReplace, StepRow(pk, command.Step, step)));
         }
 
-        await Checklists.SubmitTransactionAsync(batch, cancellationToken);
-        await WriteTownProgressAsync(state, change.TownId, cancellationToken);
+        // Different partitions, each write an idempotent upsert: all at once (one round trip's wait, not four).
+        var writes = new List<Task>
+        {
+            Checklists.SubmitTransactionAsync(batch, cancellationToken),
+            WriteTownProgressAsync(state, change.TownId, cancellationToken),
+        };
         if (change.Outcome == Outcome.Applied)
         {
-            await UpdateReviewQueueAsync(change, cancellationToken);
+            writes.Add(UpdateReviewQueueAsync(change, cancellationToken));
             if (command.Kind == CommandKind.Approve && command.Exemplary && step is not null)
             {
-                await WriteCaseAsync(change, step, review, cancellationToken);
+                writes.Add(WriteCaseAsync(change, step, review, cancellationToken));
             }
         }
+
+        await Task.WhenAll(writes);
     }
 
     /// <summary>An approval marked exemplary becomes a candidate case of the town, with a copy of the submission (one query per meeting pack).</summary>
@@ -132,23 +138,30 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
             Approved = review.State.Steps.Values.Count(s => s.Status == StepStatus.Approved),
             Overdue = definition.Steps.Count(d => ChecklistRules.IsOverdue(StatusOf(review.State, d.Key), d.Due, review.AsOf)),
         };
-        try
+        // Three partitions (snapshot, town progress, the secretary's outbox): written side by side, the reminders in one batch.
+        async Task SnapshotAsync()
         {
-            await storage.Table(TableNames.Snapshots).AddEntityAsync(snapshot, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Already recorded by an earlier attempt of this activity.
+            try
+            {
+                await storage.Table(TableNames.Snapshots).AddEntityAsync(snapshot, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Already recorded by an earlier attempt of this activity.
+            }
         }
 
-        await WriteTownProgressAsync(review.State, review.TownId, cancellationToken);
-
-        // Reminders for the village's current secretary (looked up now: a rotation mid-year reaches the new one).
-        var village = await directory.FindVillageAsync(review.State.VillageId, cancellationToken);
-        if (village is not null)
+        async Task RemindAsync()
         {
-            await outbox.QueueAsync(QuarterlyReminders.For(definition, review.State, review.Quarter, review.AsOf, village.Secretary.Username), cancellationToken);
+            // Reminders for the village's current secretary (looked up now: a rotation mid-year reaches the new one).
+            var village = await directory.FindVillageAsync(review.State.VillageId, cancellationToken);
+            if (village is not null)
+            {
+                await outbox.QueueAsync(QuarterlyReminders.For(definition, review.State, review.Quarter, review.AsOf, village.Secretary.Username), cancellationToken);
+            }
         }
+
+        await Task.WhenAll(SnapshotAsync(), WriteTownProgressAsync(review.State, review.TownId, cancellationToken), RemindAsync());
     }
 
     public async Task<AssessmentResult> CloseAsync(YearClose close, CancellationToken cancellationToken = default)

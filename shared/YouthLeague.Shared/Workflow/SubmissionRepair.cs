@@ -8,17 +8,35 @@ using YouthLeague.Storage;
 
 namespace YouthLeague.Workflow;
 
+/// <summary>How a request's intent stands when it tries to confirm it.</summary>
+public enum IntentState
+{
+    /// <summary>Confirmed by this call (or already): the record stands and its event may be sent.</summary>
+    Confirmed,
+
+    /// <summary>The repair claimed it: it is deleting the record and files; the request undoes and answers 503.</summary>
+    Claimed,
+
+    /// <summary>No intent any more: the submission was completed and forgotten, or repaired away (check the record).</summary>
+    Gone,
+}
+
 /// <summary>
 /// Finishes submissions whose process died midway (a killed host, a lost instance), so that none stays half-stored.
 /// Before it stores anything, <see cref="SubmissionService"/> notes its intent (one row, partition
-/// <see cref="Partition"/> of the Checklists table) and removes it once the orchestration has been told. An intent
-/// older than <see cref="Delay"/> belongs to a dead request: if its record was written, the event is sent again
-/// (the orchestration ignores a repeat); if not, its files are deleted. A live request gives up before recording
-/// once half the delay has passed, so the two never race.
+/// <see cref="Partition"/> of the Checklists table); after writing its record it confirms the intent (an update on
+/// the ETag it noted), then sends the event and removes the intent. An intent older than <see cref="Delay"/> belongs
+/// to a dead request: if it was confirmed, the event is sent again (the orchestration ignores a repeat); if not, the
+/// repair first claims it (an update on the ETag it read, so a request confirming at the same moment wins or loses
+/// cleanly), then deletes the record if one was written, the files and any ledger pin. A request that finds its intent
+/// claimed when it confirms undoes its record and answers 503 ("send again").
 /// </summary>
-public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock, TimeSpan delay, ILogger<SubmissionRepair> log)
+public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock, TimeSpan delay, ILogger<SubmissionRepair> log, Ledger.LedgerService? ledger = null)
 {
     public const string Partition = "pending-submissions";
+
+    /// <summary>Intents written with the confirm/claim protocol carry this; older ones (no column) are repaired the old way.</summary>
+    private const int Protocol = 2;
 
     public static readonly TimeSpan DefaultDelay = TimeSpan.FromMinutes(2);
 
@@ -26,25 +44,109 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
 
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
-    public Task NoteAsync(SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Checklists.UpsertEntityAsync(
-            new TableEntity(Partition, id)
+    /// <summary>
+    /// Notes the intent and returns its ETag, or null when the repair has claimed an intent of the same id (a resend
+    /// while the repair cleans up after the first try: the caller answers 503).
+    /// </summary>
+    public async Task<ETag?> NoteAsync(SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var intent = new TableEntity(Partition, id)
+        {
+            ["Year"] = request.Year,
+            ["VillageId"] = request.VillageId,
+            ["Step"] = request.Step,
+            ["Actor"] = request.Actor,
+            ["NotedAt"] = at,
+            ["Protocol"] = Protocol,
+        };
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
             {
-                ["Year"] = request.Year,
-                ["VillageId"] = request.VillageId,
-                ["Step"] = request.Step,
-                ["Actor"] = request.Actor,
-                ["NotedAt"] = at,
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+                return (await Checklists.AddEntityAsync(intent, cancellationToken)).Headers.ETag;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+            }
+
+            // Same id already noted: a twin request in flight, or a dead one's leftover. Take it over unless the repair has it.
+            var existing = await Checklists.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken);
+            if (!existing.HasValue)
+            {
+                continue;
+            }
+
+            if (existing.Value!.GetBoolean("Claimed") == true)
+            {
+                return null;
+            }
+
+            intent["Recorded"] = existing.Value.GetBoolean("Recorded") ?? false;
+            try
+            {
+                return (await Checklists.UpdateEntityAsync(intent, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Marks the intent recorded (its record is written): first on <paramref name="noted"/>, else on whatever is there now.</summary>
+    public async Task<IntentState> ConfirmAsync(string id, ETag? noted, CancellationToken cancellationToken)
+    {
+        var confirm = new TableEntity(Partition, id) { ["Recorded"] = true };
+        if (noted is { } etag)
+        {
+            try
+            {
+                await Checklists.UpdateEntityAsync(confirm, etag, TableUpdateMode.Merge, cancellationToken);
+                return IntentState.Confirmed;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+            }
+        }
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await Checklists.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken);
+            if (!current.HasValue)
+            {
+                return IntentState.Gone;
+            }
+
+            if (current.Value!.GetBoolean("Claimed") == true)
+            {
+                return IntentState.Claimed;
+            }
+
+            if (current.Value.GetBoolean("Recorded") == true)
+            {
+                return IntentState.Confirmed;
+            }
+
+            try
+            {
+                await Checklists.UpdateEntityAsync(confirm, current.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return IntentState.Confirmed;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+            }
+        }
+
+        return IntentState.Claimed;
+    }
 
     /// <summary>Best effort: an intent left behind only costs the repair one more look.</summary>
-    public async Task ForgetAsync(string id)
+    public async Task ForgetAsync(string id, ETag? etag = null)
     {
         try
         {
-            await Checklists.DeleteEntityAsync(Partition, id, ETag.All);
+            await Checklists.DeleteEntityAsync(Partition, id, etag ?? ETag.All);
         }
         catch (RequestFailedException ex)
         {
@@ -72,26 +174,62 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
                 var year = intent.GetInt32("Year") ?? 0;
                 var villageId = intent.GetString("VillageId");
                 var step = intent.GetString("Step");
-                var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(year, villageId), Keys.Submission(id), cancellationToken: cancellationToken);
-                if (record.HasValue)
+                var pk = Keys.Checklist(year, villageId);
+                var legacy = intent.GetInt32("Protocol") is null;
+                if (intent.GetBoolean("Recorded") == true || legacy)
                 {
-                    await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
-                    resent++;
-                    log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but its event may not have been sent: sent again", id, villageId);
-                }
-                else
-                {
-                    var prefix = $"{year}/{villageId}/{step}/{id}/";
-                    await foreach (var blob in storage.EvidenceContainer.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                    // Confirmed: the record stands; its event may not have been sent. (An intent of the previous version
+                    // has no confirmation: a record means it was written, as that version repaired it.)
+                    var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+                    if (record.HasValue)
                     {
-                        await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+                        await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
+                        resent++;
+                        log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but its event may not have been sent: sent again", id, villageId);
+                        await ForgetAsync(id, intent.ETag);
+                        continue;
                     }
 
-                    deleted++;
-                    log.LogWarning("Submission {SubmissionId} for {VillageId} was never recorded: its files were deleted", id, villageId);
+                    if (!legacy)
+                    {
+                        await ForgetAsync(id, intent.ETag);
+                        continue;
+                    }
                 }
 
-                await ForgetAsync(id);
+                // Never confirmed: claim it first, so that a request confirming right now either wins (and we leave) or loses (and undoes).
+                ETag claimed;
+                try
+                {
+                    claimed = (await Checklists.UpdateEntityAsync(new TableEntity(Partition, id) { ["Claimed"] = true }, intent.ETag, TableUpdateMode.Merge, cancellationToken)).Headers.ETag!.Value;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+                {
+                    continue; // confirmed or renewed meanwhile: the next run sees it as it is now
+                }
+
+                try
+                {
+                    await Checklists.DeleteEntityAsync(pk, Keys.Submission(id), ETag.All, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                }
+
+                var prefix = $"{year}/{villageId}/{step}/{id}/";
+                await foreach (var blob in storage.EvidenceContainer.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+                {
+                    await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+                }
+
+                if (step == SubmissionService.LedgerStep && ledger is not null)
+                {
+                    await ledger.UnpinSubmissionAsync(year, villageId, id, cancellationToken);
+                }
+
+                deleted++;
+                log.LogWarning("Submission {SubmissionId} for {VillageId} was never confirmed: its record, files and pins were deleted", id, villageId);
+                await ForgetAsync(id, claimed);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

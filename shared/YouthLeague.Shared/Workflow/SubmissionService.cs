@@ -58,26 +58,29 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 404, definition is null ? $"{request.Year} 年没有“六个一”清单" : $"没有名为 {request.Step} 的步骤");
         }
 
-        var status = await reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        // The three reads and the instance check are independent: one round trip's wait instead of four.
+        var id = SubmissionId(request);
+        var table = storage.Table(TableNames.Checklists);
+        var pk = Keys.Checklist(request.Year, request.VillageId);
+        var statusTask = reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        var refusalTask = ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken);
+        var existingTask = table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+        await Task.WhenAll(statusTask, refusalTask, existingTask);
+        var status = await statusTask;
         if (status is null)
         {
             return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
         }
 
-        if (await ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken) is { } refusal)
+        if (await refusalTask is { } refusal)
         {
             return new SubmissionResult(null, refusal.Status, refusal.Title);
         }
 
-        var id = SubmissionId(request);
-        var table = storage.Table(TableNames.Checklists);
-        var pk = Keys.Checklist(request.Year, request.VillageId);
-        var existing = await table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+        var existing = await existingTask;
         if (existing.HasValue)
         {
-            await RaiseAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
-            await repair.ForgetAsync(id);
-            return new SubmissionResult(id, 202);
+            return await ResendAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
         }
 
         if (!ChecklistRules.Allows(status.Value, CommandKind.Submit))
@@ -91,79 +94,83 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, errors.Status, "提交的内容有误，请按提示修改", errors);
         }
 
-        // Photos are re-encoded before anything is stored (metadata stripped, thumbnail made); one that does not decode is refused.
-        var prepared = new List<(ValidatedEvidence Evidence, byte[]? Image, byte[]? Thumbnail)>();
-        foreach (var e in evidence)
-        {
-            if (!ImageRecoder.CanRecode(e.Kind))
-            {
-                prepared.Add((e, null, null));
-                continue;
-            }
-
-            await using var original = e.File.Open();
-            var recoded = ImageRecoder.Recode(original, e.Kind);
-            if (recoded is null)
-            {
-                var bad = new ValidationErrors { Status = 415 };
-                bad.Add("evidence", "图片已损坏或无法读取，请重新拍摄或换一张");
-                return new SubmissionResult(null, 415, "提交的内容有误，请按提示修改", bad);
-            }
-
-            prepared.Add((e, recoded.Image, recoded.Thumbnail));
-        }
-
-        if (request.Step == LedgerStep)
-        {
-            var (snapshot, pinStatus, pinTitle) = await ledger.PinAsync(request.Year, request.VillageId, id, cancellationToken);
-            if (snapshot is null)
-            {
-                var empty = new ValidationErrors { Status = pinStatus };
-                empty.Add(LedgerStep, pinTitle!);
-                return new SubmissionResult(null, pinStatus, pinTitle, empty);
-            }
-
-            fields[RegisterVersionField] = snapshot.Version;
-            fields[RegisterRowsField] = snapshot.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            fields[RegisterMembersField] = snapshot.Members.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+        // The intent is noted while the photos are re-encoded (CPU); nothing is stored before both are done.
         var now = clock.GetUtcNow();
+        var noteTask = repair.NoteAsync(request, id, now, cancellationToken);
+        ETag? noted = null;
+        List<(ValidatedEvidence Evidence, byte[]? Image, byte[]? Thumbnail)> prepared;
+        try
+        {
+            (prepared, var refused) = await PrepareAsync(evidence, cancellationToken);
+            noted = await noteTask;
+            if (refused is not null)
+            {
+                if (noted is not null)
+                {
+                    await repair.ForgetAsync(id, noted);
+                }
+
+                return refused;
+            }
+        }
+        catch
+        {
+            await ForgetAfterAsync(noteTask, id);
+            throw;
+        }
+
+        if (noted is null)
+        {
+            return new SubmissionResult(null, 503, "上一次提交还在清理中，请稍后再提交一次（不会重复提交）");
+        }
+
         var items = new List<EvidenceItem>();
         var written = new List<string>();
         var container = storage.EvidenceContainer;
-        await repair.NoteAsync(request, id, now, cancellationToken);
+        string? pinnedVersion = null;
         try
         {
+            if (request.Step == LedgerStep)
+            {
+                // Pinned after the intent is noted: a process killed before the record leaves a pin the repair removes.
+                var (snapshot, pinStatus, pinTitle) = await ledger.PinAsync(request.Year, request.VillageId, id, cancellationToken);
+                if (snapshot is null)
+                {
+                    await repair.ForgetAsync(id, noted);
+                    var empty = new ValidationErrors { Status = pinStatus };
+                    empty.Add(LedgerStep, pinTitle!);
+                    return new SubmissionResult(null, pinStatus, pinTitle, empty);
+                }
+
+                pinnedVersion = snapshot.Version;
+                fields[RegisterVersionField] = snapshot.Version;
+                fields[RegisterRowsField] = snapshot.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                fields[RegisterMembersField] = snapshot.Members.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // Every file and thumbnail uploads at once.
+            var uploads = new List<Task>();
             for (var i = 0; i < prepared.Count; i++)
             {
                 var (e, image, thumbnail) = prepared[i];
                 var n = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var path = $"{request.Year}/{request.VillageId}/{request.Step}/{id}/{n}.{EvidenceKinds.Extension(e.Kind)}";
-                await using (var content = image is null ? e.File.Open() : new MemoryStream(image))
-                {
-                    written.Add(path);
-                    await container.GetBlobClient(path).UploadAsync(
-                        content,
-                        new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = EvidenceKinds.ContentType(e.Kind) } },
-                        cancellationToken);
-                }
-
+                written.Add(path);
+                uploads.Add(UploadAsync(path, image, e, EvidenceKinds.ContentType(e.Kind), cancellationToken));
                 string? thumbPath = null;
                 if (thumbnail is not null)
                 {
                     thumbPath = $"{request.Year}/{request.VillageId}/{request.Step}/{id}/{n}.thumb.jpg";
                     written.Add(thumbPath);
-                    await container.GetBlobClient(thumbPath).UploadAsync(
-                        new BinaryData(thumbnail),
-                        new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } },
-                        cancellationToken);
+                    uploads.Add(UploadAsync(thumbPath, thumbnail, null, "image/jpeg", cancellationToken));
                 }
 
                 items.Add(new EvidenceItem(n, e.Kind, image?.Length ?? e.File.Length, path, thumbPath));
             }
 
-            // Past half the repair delay the repair may be about to delete these files: give up rather than race it.
+            await Task.WhenAll(uploads);
+
+            // Past half the repair delay the repair may be about to claim this intent: give up rather than race it.
             if (clock.GetUtcNow() - now > repair.Delay / 2)
             {
                 throw new TimeoutException("Storing the evidence took too long; the submission was not recorded.");
@@ -186,20 +193,16 @@ public sealed class SubmissionService(
         {
             // The same key raced us and won: its record and files stand; ours were written to the same paths.
             var winner = await table.GetEntityAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
-            await RaiseAsync(client, request, id, winner.Value.SubmittedAt, cancellationToken);
-            await repair.ForgetAsync(id);
-            return new SubmissionResult(id, 202);
+            return await ResendAsync(client, request, id, winner.Value.SubmittedAt, cancellationToken);
         }
         catch (Exception ex)
         {
-            await DeleteQuietlyAsync(written);
-            await repair.ForgetAsync(id);
-            if (fields.TryGetValue(RegisterVersionField, out var pinnedVersion)
-                && !(await table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: CancellationToken.None)).HasValue)
+            // The record may have been written even if its answer was lost: it goes too (never confirmed, its event never sent).
+            // If anything cannot be removed now, the intent stays and the repair finishes the job.
+            if (await UndoAsync(request, id, written, pinnedVersion, deleteRecord: true))
             {
-                await ledger.UnpinAsync(request.Year, request.VillageId, pinnedVersion, id, CancellationToken.None);
+                await repair.ForgetAsync(id, noted);
             }
-
             if (ex is TimeoutException)
             {
                 // Nothing of it is kept; the same form (same token) sent again makes one submission.
@@ -209,10 +212,126 @@ public sealed class SubmissionService(
             throw;
         }
 
+        // The record is written; the intent says so before the event goes, unless the repair claimed it first.
+        if (await repair.ConfirmAsync(id, noted, cancellationToken) != IntentState.Confirmed)
+        {
+            await UndoAsync(request, id, written, pinnedVersion, deleteRecord: true);
+            return new SubmissionResult(null, 503, "网络较慢，这次没有提交成功，请再提交一次（不会重复提交）");
+        }
+
         await RaiseAsync(client, request, id, now, cancellationToken);
-        await repair.ForgetAsync(id);
+
+        // Not awaited: the intent's removal is best effort (one left behind only costs the repair a look) and not part of the answer.
+        _ = repair.ForgetAsync(id);
         log.LogInformation("Step {Step} submitted for {VillageId} {Year} as {SubmissionId}", request.Step, request.VillageId, request.Year, id);
         return new SubmissionResult(id, 202);
+    }
+
+    /// <summary>A record with this id exists (a resend, or a twin request that won): its event goes again, once its intent is confirmed.</summary>
+    private async Task<SubmissionResult> ResendAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var state = await repair.ConfirmAsync(id, null, cancellationToken);
+        if (state == IntentState.Claimed
+            || (state == IntentState.Gone && !(await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(request.Year, request.VillageId), Keys.Submission(id), cancellationToken: cancellationToken)).HasValue))
+        {
+            // The repair is removing an unfinished first try: this one cannot stand on it.
+            return new SubmissionResult(null, 503, "上一次提交还在清理中，请稍后再提交一次（不会重复提交）");
+        }
+
+        await RaiseAsync(client, request, id, at, cancellationToken);
+        _ = repair.ForgetAsync(id);
+        return new SubmissionResult(id, 202);
+    }
+
+    /// <summary>Re-encodes the photos (at most one per core at once, see <see cref="ImageRecoder"/>); a refusal comes back as the answer.</summary>
+    private static async Task<(List<(ValidatedEvidence Evidence, byte[]? Image, byte[]? Thumbnail)> Prepared, SubmissionResult? Refused)> PrepareAsync(
+        IReadOnlyList<ValidatedEvidence> evidence, CancellationToken cancellationToken)
+    {
+        var prepared = new List<(ValidatedEvidence Evidence, byte[]? Image, byte[]? Thumbnail)>();
+        foreach (var e in evidence)
+        {
+            if (!ImageRecoder.CanRecode(e.Kind))
+            {
+                prepared.Add((e, null, null));
+                continue;
+            }
+
+            await using var original = e.File.Open();
+            var recoded = await ImageRecoder.RecodeAsync(original, e.Kind, cancellationToken);
+            if (recoded.Image is null)
+            {
+                var tooBig = recoded.Refusal == ImageRefusal.TooManyPixels;
+                var bad = new ValidationErrors { Status = tooBig ? 413 : 415 };
+                bad.Add("evidence", tooBig
+                    ? $"图片像素过多（最多约 {ImageRecoder.MaxDecodedPixels / 10_000} 万像素），请缩小后再上传，或改用手机拍摄的 JPEG 照片"
+                    : "图片已损坏或无法读取，请重新拍摄或换一张");
+                return (prepared, new SubmissionResult(null, bad.Status, "提交的内容有误，请按提示修改", bad));
+            }
+
+            prepared.Add((e, recoded.Image.Image, recoded.Image.Thumbnail));
+        }
+
+        return (prepared, null);
+    }
+
+    private async Task UploadAsync(string path, byte[]? bytes, ValidatedEvidence? original, string contentType, CancellationToken cancellationToken)
+    {
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } };
+        if (bytes is not null)
+        {
+            await storage.EvidenceContainer.GetBlobClient(path).UploadAsync(new BinaryData(bytes), options, cancellationToken);
+            return;
+        }
+
+        await using var content = original!.File.Open();
+        await storage.EvidenceContainer.GetBlobClient(path).UploadAsync(content, options, cancellationToken);
+    }
+
+    private async Task ForgetAfterAsync(Task<ETag?> noteTask, string id)
+    {
+        try
+        {
+            if (await noteTask is { } etag)
+            {
+                await repair.ForgetAsync(id, etag);
+            }
+        }
+        catch (RequestFailedException)
+        {
+        }
+    }
+
+    /// <summary>Removes what this request stored: its files, its pin unless a record holds it, and (after a lost claim) its record.</summary>
+    private async Task<bool> UndoAsync(SubmissionRequest request, string id, IEnumerable<string> written, string? pinnedVersion, bool deleteRecord)
+    {
+        var table = storage.Table(TableNames.Checklists);
+        var pk = Keys.Checklist(request.Year, request.VillageId);
+        try
+        {
+            if (deleteRecord)
+            {
+                try
+                {
+                    await table.DeleteEntityAsync(pk, Keys.Submission(id), ETag.All);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                }
+            }
+
+            var filesGone = await DeleteQuietlyAsync(written);
+            if (pinnedVersion is not null)
+            {
+                await ledger.UnpinAsync(request.Year, request.VillageId, pinnedVersion, id, CancellationToken.None);
+            }
+
+            return filesGone;
+        }
+        catch (RequestFailedException ex)
+        {
+            log.LogWarning(ex, "Could not undo submission {SubmissionId} now; the repair will", id);
+            return false;
+        }
     }
 
     private static Task RaiseAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -230,18 +349,18 @@ public sealed class SubmissionService(
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    private async Task DeleteQuietlyAsync(IEnumerable<string> blobs)
-    {
-        foreach (var blob in blobs)
+    private async Task<bool> DeleteQuietlyAsync(IEnumerable<string> blobs) =>
+        (await Task.WhenAll(blobs.Select(async blob =>
         {
             try
             {
                 await storage.EvidenceContainer.DeleteBlobIfExistsAsync(blob);
+                return true;
             }
             catch (RequestFailedException ex)
             {
                 log.LogWarning(ex, "Could not delete orphan evidence blob after a failed submission");
+                return false;
             }
-        }
-    }
+        }))).All(ok => ok);
 }

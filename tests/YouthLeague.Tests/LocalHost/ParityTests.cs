@@ -70,4 +70,22 @@ public sealed class ParityTests
             .Order()
             .ToList();
     }
+
+    /// <summary>The local host runs the durable backend with host.json's settings, as the Durable Functions extension does on Azure.</summary>
+    [Fact]
+    public async Task LocalHost_Built_TakesTheDurableSettingsOfHostJson()
+    {
+        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))!["extensions"]!["durableTask"]!;
+        await using var app = LocalHostApp.Build(NoArgs);
+
+        var backend = app.Services.GetRequiredService<DurableTask.AzureStorage.AzureStorageOrchestrationServiceSettings>();
+        var worker = app.Services.GetRequiredService<IOptionsMonitor<DurableTaskWorkerOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(TimeSpan.Parse(hostJson["storageProvider"]!["maxQueuePollingInterval"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), backend.MaxQueuePollingInterval);
+        Assert.Equal(hostJson["storageProvider"]!["controlQueueBufferThreshold"]!.GetValue<int>(), backend.ControlQueueBufferThreshold);
+        Assert.Equal(hostJson["maxConcurrentActivityFunctions"]!.GetValue<int>(), backend.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(hostJson["maxConcurrentActivityFunctions"]!.GetValue<int>(), worker.Concurrency.MaximumConcurrentActivityWorkItems);
+        Assert.Equal(hostJson["maxConcurrentOrchestratorFunctions"]!.GetValue<int>(), backend.MaxConcurrentTaskOrchestrationWorkItems);
+        Assert.True(backend.MaxQueuePollingInterval <= TimeSpan.FromSeconds(5), "a submission would wait out a long idle back-off on Azure");
+    }
 }

@@ -24,7 +24,7 @@ public sealed class CountingProxy : IAsyncDisposable
 
     public static async Task<CountingProxy> StartAsync(int listenPort, int targetPort)
     {
-        AzuriteProcess.EnsureFree(listenPort, 1);
+        FreePorts.EnsureFree(listenPort, 1);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, listenPort));

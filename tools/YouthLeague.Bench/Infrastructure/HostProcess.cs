@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 
 namespace YouthLeague.Bench.Infrastructure;
@@ -54,7 +53,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        AzuriteProcess.EnsureFree(Port, 2);
+        FreePorts.EnsureFree(Port, 2);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "YouthLeague.Bench.dll"));
         psi.ArgumentList.Add("serve");
@@ -100,18 +99,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The kernel's own high-water mark of the process's resident memory (MB).</summary>
     public double HighWaterMb() => ReadKb("VmHWM") / 1024.0;
 
-    private long ReadKb(string field)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{process!.Id}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    private long ReadKb(string field) => process is null ? 0 : ProcStatus.ReadKb(process.Id, field);
 
     private void Append(string? line)
     {

@@ -58,8 +58,18 @@ public static class OrchestrationOverhead
         await WaitForAsync(() => CountAsync(progress, TableClient.CreateQueryFilter($"PartitionKey ge {$"{Bench.Year}-s2-t"} and PartitionKey lt {$"{Bench.Year}-s2-u"} and Submitted eq 1")), n, "checklists showing their submission");
         var processed = sw.Elapsed.TotalSeconds;
 
-        report.Add(new Row("2 orchestration", $"start {n} orchestrations", start, baseStart, "s", $"start {n} trivial orchestrations"));
-        report.Add(new Row("2 orchestration", $"one submission through each of {n}, until shown", processed, baseProcessed, "s", "one event + one activity each, until completed"));
+        // The orchestration part alone: a second step's command raised straight at each instance (no HTTP, no photo, no
+        // submission record: the orchestration does not read it), until every progress row counts two submitted steps.
+        var volunteering = definition.Find("volunteering")!;
+        sw.Restart();
+        await Stats.ForEachAsync(seed.Villages, o.Concurrency, v => SubmissionRepair.RaiseAsync(
+            ctx.Client, Bench.Year, v.Id, volunteering.Key, v.Secretary.Username, $"bench-cmd-{v.Id}", DateTimeOffset.UtcNow, CancellationToken.None));
+        await WaitForAsync(() => CountAsync(progress, TableClient.CreateQueryFilter($"PartitionKey ge {$"{Bench.Year}-s2-t"} and PartitionKey lt {$"{Bench.Year}-s2-u"} and Submitted eq 2")), n, "checklists showing the second command");
+        var commanded = sw.Elapsed.TotalSeconds;
+
+        report.Add(new Row("2 orchestration", $"start {n} orchestrations", start, baseStart, "s", $"start {n} trivial orchestrations") { Key = "orchestration/start" });
+        report.Add(new Row("2 orchestration", $"one command raised at each of {n}, until shown (orchestration part)", commanded, baseProcessed, "s", "one event + one activity each, until completed") { Key = "orchestration/command" });
+        report.Add(new Row("2 orchestration", $"one submission (SubmissionService, small photo) through each of {n}, until shown", processed, baseProcessed, "s", "one event + one activity each, until completed") { Key = "orchestration/submission" });
         return start / n;
     }
 

@@ -38,4 +38,13 @@ public static class Photos
 
         return image.Encode(SKEncodedImageFormat.Jpeg, 40).ToArray();
     }
+
+    /// <summary>The same JPEG with an EXIF (APP1) segment right after its start marker carrying only an orientation tag.</summary>
+    public static byte[] WithOrientation(byte[] jpeg, ushort orientation)
+    {
+        byte[] tiff = [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte)orientation, 0, 0, 0, 0, 0, 0, 0];
+        byte[] payload = [.. "Exif\0\0"u8.ToArray(), .. tiff];
+        var length = payload.Length + 2;
+        return [.. jpeg[..2], 0xFF, 0xE1, (byte)(length >> 8), (byte)(length & 0xFF), .. payload, .. jpeg[2..]];
+    }
 }

@@ -19,9 +19,14 @@ public static class SubmissionPath
 {
     private static readonly string[] Steps = ["forum", "volunteering", "league-day", "practical-matter"];
 
+    private const int Rounds = 3;
+
     public static async Task RunAsync(Context ctx, BenchOptions o, Report report)
     {
-        var villageCount = (o.Submissions + Steps.Length - 1) / Steps.Length;
+        // One round of warm-up villages (a few submissions), then three timed rounds of fresh villages: median of the three.
+        var perRound = Math.Max(Steps.Length, o.Submissions / Rounds);
+        var warm = Math.Min(o.Concurrency, perRound);
+        var villageCount = ((warm + (perRound * Rounds)) / Steps.Length) + Rounds + 2;
         var seed = Seeding.Generate("s1", 4, 0, villageCount);
         await ctx.Get<DirectoryService>().UpsertAsync(seed);
         await ctx.Get<Auth.AccountService>().SeedDemoAsync(seed, Bench.Password);
@@ -31,31 +36,54 @@ public static class SubmissionPath
 
         var definition = ctx.Get<ChecklistDefinitions>().For(Bench.Year);
         var jpeg = Photos.OneMegabyteJpeg();
-        var work = seed.Villages.Select((v, i) => (v.Id, Steps: Steps.Take(o.Submissions - (i * Steps.Length)).ToList())).ToList();
         var checklists = ctx.Get<StorageClients>().Table(TableNames.Checklists);
-        var accepted = new ConcurrentBag<double>();
-        var visible = new ConcurrentBag<double>();
-        var pending = new ConcurrentDictionary<(string Village, string Step), long>();
-        var failures = new ConcurrentBag<string>();
-        var submitting = true;
-        var watcher = Task.Run(async () =>
+        var queue = new Queue<string>(seed.Villages.Select(v => v.Id));
+        List<(string Village, List<string> Steps)> Take(int n)
         {
-            // Polls the step rows the checklist route reads, every 100 ms: resolution ±0.1 s.
-            var deadline = Stopwatch.StartNew();
-            while ((submitting || !pending.IsEmpty) && deadline.Elapsed < TimeSpan.FromMinutes(5))
+            var work = new List<(string, List<string>)>();
+            while (n > 0)
             {
-                await Task.WhenAll(pending.ToArray().Select(async p =>
-                {
-                    var row = await checklists.GetEntityIfExistsAsync<TableEntity>(Keys.Checklist(Bench.Year, p.Key.Village), Keys.Step(p.Key.Step), select: ["Status"]);
-                    if (row.HasValue && row.Value!.GetString("Status") is "submitted" && pending.TryRemove(p.Key, out var at))
-                    {
-                        visible.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
-                    }
-                }));
-                await Task.Delay(100);
+                var steps = Steps.Take(n).ToList();
+                work.Add((queue.Dequeue(), steps));
+                n -= steps.Count;
             }
-        });
 
+            return work;
+        }
+
+        await RoundAsync(ctx, o, Take(warm), tokens, definition, jpeg, checklists);
+        var rounds = new List<RoundResult>();
+        for (var r = 0; r < Rounds; r++)
+        {
+            rounds.Add(await RoundAsync(ctx, o, Take(perRound), tokens, definition, jpeg, checklists));
+        }
+
+        var floors = new List<Floor>();
+        await FloorAsync(ctx, o, jpeg, warm, definition);
+        for (var r = 0; r < Rounds; r++)
+        {
+            floors.Add(await FloorAsync(ctx, o, jpeg, perRound, definition));
+        }
+
+        double Median(Func<RoundResult, double> f) => Stats.Median(rounds.Select(f).ToList());
+        double FloorMedian(Func<Floor, double> f) => Stats.Median(floors.Select(f).ToList());
+        var label = $"{o.Concurrency} secretaries, {perRound} × 1 MB JPEG a round, median of {Rounds} rounds";
+        report.Add(new Row("1 submission", $"throughput, {label}", Median(x => x.Throughput), FloorMedian(x => x.Throughput), "/s", "same blob uploads + submission row, Azure SDK direct", HigherIsBetter: true) { Key = "submission/throughput" });
+        report.Add(new Row("1 submission", "latency to 202, p50", Median(x => x.P50), FloorMedian(x => Stats.Percentile(x.Latencies, 50)), "ms", "same blob uploads + submission row") { Key = "submission/latency-p50" });
+        report.Add(new Row("1 submission", "latency to 202, p95", Median(x => x.P95), FloorMedian(x => Stats.Percentile(x.Latencies, 95)), "ms", "same blob uploads + submission row") { Key = "submission/latency-p95" });
+        report.Add(new Row("1 submission", "202 → shown on the village's checklist (step row's own timestamp), p95", Median(x => x.VisibleP95), FloorMedian(x => Stats.Percentile(x.Projection, 95)), "ms", "the projection's table writes, direct") { Key = "submission/visible-p95" });
+        report.Add(new Row("1 submission", "202 → shown on the village's checklist (step row's own timestamp), p50", Median(x => x.VisibleP50), FloorMedian(x => Stats.Percentile(x.Projection, 50)), "ms", "the projection's table writes, direct") { Key = "submission/visible-p50" });
+    }
+
+    private sealed record RoundResult(double Throughput, double P50, double P95, double VisibleP50, double VisibleP95);
+
+    private static async Task<RoundResult> RoundAsync(
+        Context ctx, BenchOptions o, List<(string Village, List<string> Steps)> work, ConcurrentDictionary<string, AuthenticationHeaderValue> tokens,
+        ChecklistDefinition definition, byte[] jpeg, TableClient checklists)
+    {
+        var accepted = new ConcurrentBag<double>();
+        var acceptedAt = new ConcurrentDictionary<(string Village, string Step), DateTimeOffset>();
+        var failures = new ConcurrentBag<string>();
         var wall = Stopwatch.StartNew();
         await Stats.ForEachAsync(work, o.Concurrency, async item =>
         {
@@ -70,53 +98,68 @@ public static class SubmissionPath
                 var file = new ByteArrayContent(jpeg);
                 file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
                 form.Add(file, "evidence", "IMG_0001.jpg");
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{Bench.Year}/{item.Id}/steps/{step}/submissions") { Content = form };
-                request.Headers.Authorization = tokens[item.Id];
-                request.Headers.Add("Idempotency-Key", $"bench-{item.Id}-{step}");
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{Bench.Year}/{item.Village}/steps/{step}/submissions") { Content = form };
+                request.Headers.Authorization = tokens[item.Village];
+                request.Headers.Add("Idempotency-Key", $"bench-{item.Village}-{step}");
                 var started = Stopwatch.GetTimestamp();
                 using var response = await ctx.Http.SendAsync(request);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {
-                    failures.Add($"{item.Id}/{step}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    failures.Add($"{item.Village}/{step}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                     continue;
                 }
 
-                var now = Stopwatch.GetTimestamp();
-                accepted.Add(Stopwatch.GetElapsedTime(started, now).TotalMilliseconds);
-                pending[(item.Id, step)] = now;
+                acceptedAt[(item.Village, step)] = DateTimeOffset.UtcNow;
+                accepted.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });
         var elapsed = wall.Elapsed.TotalSeconds;
-        submitting = false;
-        await watcher;
         if (!failures.IsEmpty)
         {
             throw new InvalidOperationException($"{failures.Count} submissions failed, e.g. {failures.First()}");
         }
 
-        if (!pending.IsEmpty)
+        // Visibility from the step rows' own timestamps (set by storage when the projection wrote them; same machine clock),
+        // read once the round is over, so that no polling competes with the run.
+        var visible = new List<double>();
+        var deadline = Stopwatch.StartNew();
+        var left = new Dictionary<(string Village, string Step), DateTimeOffset>(acceptedAt);
+        while (left.Count > 0 && deadline.Elapsed < TimeSpan.FromMinutes(5))
         {
-            report.Note($"{pending.Count} accepted submissions did not show on their checklist within 5 minutes");
+            foreach (var group in left.Keys.GroupBy(k => k.Village).ToList())
+            {
+                await foreach (var row in checklists.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Checklist(Bench.Year, group.Key)} and RowKey ge {"step-"} and RowKey lt {"step."}"), select: ["RowKey", "Status", "Timestamp"]))
+                {
+                    var key = (group.Key, row.RowKey["step-".Length..]);
+                    if (row.GetString("Status") == "submitted" && left.Remove(key, out var at) && row.Timestamp is { } written)
+                    {
+                        visible.Add(Math.Max(0, (written - at).TotalMilliseconds));
+                    }
+                }
+            }
+
+            if (left.Count > 0)
+            {
+                await Task.Delay(500);
+            }
         }
 
-        var floor = await FloorAsync(ctx, o, jpeg, accepted.Count, definition);
-        var n = accepted.Count;
-        report.Add(new Row("1 submission", $"throughput, {o.Concurrency} secretaries, {n} × 1 MB JPEG", n / elapsed, floor.Throughput, "/s", "same blob uploads + submission row, Azure SDK direct", HigherIsBetter: true));
-        report.Add(new Row("1 submission", "latency to 202, p50", Stats.Percentile(accepted, 50), Stats.Percentile(floor.Latencies, 50), "ms", "same blob uploads + submission row"));
-        report.Add(new Row("1 submission", "latency to 202, p95", Stats.Percentile(accepted, 95), Stats.Percentile(floor.Latencies, 95), "ms", "same blob uploads + submission row"));
-        report.Add(new Row("1 submission", "202 → shown on the village's checklist, p95", Stats.Percentile(visible, 95), Stats.Percentile(floor.Projection, 95), "ms", "the projection's table writes, direct"));
-        report.Note($"re-encoding the 1 MB JPEG ({jpeg.Length / 1024} KB, 1600×1200) alone takes {floor.RecodeMs:0} ms on one core in the bench process (part of every accepted submission, not of the floor)");
+        if (left.Count > 0)
+        {
+            throw new InvalidOperationException($"{left.Count} accepted submissions did not show on their checklist within 5 minutes");
+        }
+
+        var times = accepted.ToList();
+        return new RoundResult(times.Count / elapsed, Stats.Percentile(times, 50), Stats.Percentile(times, 95), Stats.Percentile(visible, 50), Stats.Percentile(visible, 95));
     }
 
-    private sealed record Floor(double Throughput, List<double> Latencies, List<double> Projection, double RecodeMs);
+    private sealed record Floor(double Throughput, List<double> Latencies, List<double> Projection);
 
     /// <summary>What the submission costs storage at least: the re-encoded photo and its thumbnail uploaded, the submission row added;
-    /// and for "shown": the projection's batch (header, audit, step) plus the town progress and review queue rows.</summary>
+    /// and for "shown": the projection's batch (header, audit, step) plus the town progress and review queue rows, each group side by side.</summary>
     private static async Task<Floor> FloorAsync(Context ctx, BenchOptions o, byte[] jpeg, int count, ChecklistDefinition definition)
     {
-        var recodeWatch = Stopwatch.StartNew();
         var recoded = ImageRecoder.Recode(new MemoryStream(jpeg), "jpeg")!;
-        var recodeMs = recodeWatch.Elapsed.TotalMilliseconds;
         var storage = ctx.Get<StorageClients>();
         var container = storage.EvidenceContainer;
         var checklists = storage.Table(TableNames.Checklists);
@@ -129,9 +172,11 @@ public static class SubmissionPath
         {
             var started = Stopwatch.GetTimestamp();
             var id = Guid.NewGuid().ToString("N");
-            var pk = $"floor-{i / 4}";
-            await container.GetBlobClient($"floor/{i}/{id}/1.jpg").UploadAsync(new BinaryData(recoded.Image));
-            await container.GetBlobClient($"floor/{i}/{id}/1.thumb.jpg").UploadAsync(new BinaryData(recoded.Thumbnail));
+            var pk = $"floor-{id}";
+            // The floor does what the app must at least: both files at once, then the record.
+            await Task.WhenAll(
+                container.GetBlobClient($"floor/{id}/1.jpg").UploadAsync(new BinaryData(recoded.Image)),
+                container.GetBlobClient($"floor/{id}/1.thumb.jpg").UploadAsync(new BinaryData(recoded.Thumbnail)));
             await checklists.AddEntityAsync(new SubmissionEntity
             {
                 PartitionKey = pk,
@@ -145,16 +190,17 @@ public static class SubmissionPath
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
             var shown = Stopwatch.GetTimestamp();
-            await checklists.SubmitTransactionAsync(
+            await Task.WhenAll(
+            checklists.SubmitTransactionAsync(
             [
                 new(TableTransactionActionType.UpsertMerge, new TableEntity(pk, ChecklistEntity.Row) { ["Status"] = "inProgress" }),
                 new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, Keys.Audit(id)) { ["Step"] = "forum", ["Outcome"] = "applied" }),
                 new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, Keys.Step("forum") + i) { ["Status"] = "submitted", ["SubmissionIds"] = $"[\"{id}\"]" }),
-            ]);
-            await progress.UpsertEntityAsync(new TableEntity("floor", $"v{i}") { ["Submitted"] = 1 }, TableUpdateMode.Replace);
-            await progress.UpsertEntityAsync(new TableEntity("floor-queue", $"v{i}|forum") { ["SubmissionId"] = id }, TableUpdateMode.Replace);
+            ]),
+            progress.UpsertEntityAsync(new TableEntity("floor", $"v{id}") { ["Submitted"] = 1 }, TableUpdateMode.Replace),
+            progress.UpsertEntityAsync(new TableEntity("floor-queue", $"v{id}|forum") { ["SubmissionId"] = id }, TableUpdateMode.Replace));
             projection.Add(Stopwatch.GetElapsedTime(shown).TotalMilliseconds);
         });
-        return new Floor(count / wall.Elapsed.TotalSeconds, [.. latencies], [.. projection], recodeMs);
+        return new Floor(count / wall.Elapsed.TotalSeconds, [.. latencies], [.. projection]);
     }
 }
