@@ -1,19 +1,25 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace YouthLeague.Web;
 
 /// <summary>CSV as Excel in China opens it: RFC 4180 (CsvHelper), CRLF, UTF-8 with BOM so Chinese shows, formula-safe.</summary>
 public static class Csv
 {
-    // Our own formula guard below (CsvHelper's injection option is left off): it keeps numbers such as -5 as they are.
-    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { WriteByteOrderMark = true, Injection = CsvInjection.None };
+    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
+    {
+        NewLine = "\r\n",
+        // Our own guard below: CsvHelper's would also change negative numbers such as -5.
+        InjectionOptions = InjectionOptions.None,
+    };
 
     public static byte[] Write(IEnumerable<IEnumerable<string?>> rows)
     {
         using var buffer = new MemoryStream();
-        using (var csv = CsvWriter.Create(buffer, Options, leaveOpen: true))
+        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+        using (var csv = new CsvWriter(writer, Configuration))
         {
             foreach (var row in rows)
             {
@@ -22,7 +28,7 @@ public static class Csv
                     csv.WriteField(Guard(field));
                 }
 
-                csv.EndRecord();
+                csv.NextRecord();
             }
         }
 
@@ -34,71 +40,5 @@ public static class Csv
     {
         var v = value ?? "";
         return v.Length > 0 && v[0] is '=' or '+' or '-' or '@' && !double.TryParse(v, CultureInfo.InvariantCulture, out _) ? "'" + v : v;
-    }
-
-    /// <summary>The ledger import's reader (Ledger/LedgerFiles.cs), until that import has its own bounded reader.</summary>
-    public static List<List<string>> Read(TextReader reader)
-    {
-        var rows = new List<List<string>>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        int c;
-        while ((c = reader.Read()) != -1)
-        {
-            var ch = (char)c;
-            if (quoted)
-            {
-                if (ch == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        field.Append('"');
-                        reader.Read();
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    field.Append(ch);
-                }
-            }
-            else if (ch == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (ch is '\r' or '\n')
-            {
-                if (ch == '\r' && reader.Peek() == '\n')
-                {
-                    reader.Read();
-                }
-
-                row.Add(field.ToString());
-                field.Clear();
-                rows.Add(row);
-                row = [];
-            }
-            else
-            {
-                field.Append(ch);
-            }
-        }
-
-        if (field.Length > 0 || row.Count > 0)
-        {
-            row.Add(field.ToString());
-            rows.Add(row);
-        }
-
-        return rows;
     }
 }
