@@ -26,6 +26,8 @@ public sealed class OrgService(
 {
     private const string ImportKeys = "org-import-key";
 
+    public const int ApplyParallelism = 8;
+
     private TableClient Directory => storage.Table(TableNames.Directory);
 
     public OrgImportResult Preview(Stream content, string kind, IReadOnlyList<ExistingTown> towns, IReadOnlyList<ExistingVillage> villages)
@@ -102,8 +104,9 @@ public sealed class OrgService(
         var byKey = villages.GroupBy(v => (v.TownId, v.Name)).ToDictionary(g => g.Key, g => g.OrderBy(v => v.Closed).First());
         var addedIds = plan.Added.Villages.ToDictionary(v => (v.TownId, v.Name), v => v.Id);
         var secretaryAccounts = plan.Added.Accounts.Where(a => a.Role == Roles.Secretary).ToDictionary(a => a.Scope);
-        var started = new List<(string, string)>();
-        foreach (var r in rows)
+        var started = new System.Collections.Concurrent.ConcurrentBag<(string, string)>();
+        // Rows are independent (one village each, one secretary each): applied side by side.
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = ApplyParallelism, CancellationToken = cancellationToken }, async (r, cancellationToken) =>
         {
             var townId = townIds[r.Town];
             var id = byKey.TryGetValue((townId, r.Village), out var existing) ? existing.Id : addedIds[(townId, r.Village)];
@@ -116,7 +119,7 @@ public sealed class OrgService(
             var unchanged = entity.SecretaryPhone == r.Phone && entity.SecretaryName == r.Secretary && entity.DispatchingUnit == r.Unit && entity.Term == r.Term && !entity.Closed;
             if (unchanged && !secretaryAccounts.ContainsKey(id))
             {
-                continue;
+                return;
             }
 
             entity.DispatchingUnit = r.Unit;
@@ -157,7 +160,7 @@ public sealed class OrgService(
             {
                 started.Add((id, townId));
             }
-        }
+        });
 
         foreach (var t in plan.Added.Accounts.Where(a => a.Role == Roles.Town))
         {

@@ -149,6 +149,14 @@ public sealed class ServiceLifecycleTests(ITestOutputHelper output)
 
             var towns = JsonDocument.Parse(await city.GetStringAsync("/api/towns")).RootElement.EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("id").GetString()!);
             Assert.Equal(["中心店镇", "太平镇"], towns.Keys.Order());
+            using (var r = await ImportAsync(city, OrgSheetGbk(ThreeVillages[0]), dryRun: false, key: "import-1"))
+            {
+                // The same Idempotency-Key answers the first import's result, and applies nothing (not even the closing its sheet would mean).
+                var replay = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+                Assert.Equal(3, replay.GetProperty("added").GetProperty("villages").GetArrayLength());
+                Assert.Equal(0, replay.GetProperty("closed").GetArrayLength());
+            }
+
             using (var r = await ImportAsync(city, sheet, dryRun: false))
             {
                 var again = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
