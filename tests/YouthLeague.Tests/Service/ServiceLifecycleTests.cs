@@ -78,9 +78,9 @@ public sealed class ServiceLifecycleTests(ITestOutputHelper output)
             .ToList();
     }
 
-    internal static async Task WaitOpenedAsync(HttpClient http, int year, int villages)
+    internal static async Task WaitOpenedAsync(HttpClient http, int year, int villages, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         while (true)
         {
             var view = JsonDocument.Parse(await http.GetStringAsync($"/api/years/{year}")).RootElement;
