@@ -117,6 +117,7 @@ public static class LocalHostApp
                 context.Request.Headers.Remove(header);
             }
 
+            YouthLeague.Web.SecurityHeaders.Register(context, context.Request.IsHttps);
             await next(context);
         });
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{settings.SidecarPort}");

@@ -70,6 +70,10 @@ public static class YouthLeagueServices
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
         services.AddSingleton<Auth.SignInPages>();
+        services.AddSingleton<Web.Antiforgery>();
+        services.AddSingleton<Web.PageRenderer>();
+        services.AddSingleton<Web.PageAccess>();
+        services.AddSingleton<Web.PageSupport>();
         services.AddSingleton<Web.Drafts>();
         services.AddSingleton<Web.ChecklistPages>();
         services.AddSingleton<Web.LedgerPages>();

@@ -71,7 +71,7 @@ public class CommitteeSheetsTests
     {
         var d = Definition2026.Find(key)!;
         var subs = firstAt is null ? [] : new List<SubmissionView> { new("s1", firstAt.Value, "sec", fields ?? [], []) };
-        return new StepView(key, d.Title, d.Help, status, d.Due.ToString("yyyy-MM-dd"), false, returns, exemplary, [], new EvidenceRuleView([], 0, 0, 0), subs, null);
+        return new StepView(key, d.Title, d.Help, StepStatusNames.Parse(status), d.Due.ToString("yyyy-MM-dd"), false, returns, exemplary, [], new EvidenceRuleView([], 0, 0, 0), subs, null);
     }
 
     [Fact]

@@ -57,8 +57,8 @@ public sealed class AuthFunctions(AccountService accounts, Access access, SignIn
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{ignored:maxlength(0)?}")] HttpRequest req) => pages.HomeAsync(req);
 
     [Function("LoginPage")]
-    public static IActionResult LoginPage(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "login")] HttpRequest req) => SignInPages.LoginForm(req);
+    public async Task<IActionResult> LoginPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "login")] HttpRequest req) => await pages.LoginFormAsync(req);
 
     [Function("LoginForm")]
     public Task<IActionResult> LoginForm(

@@ -85,7 +85,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await reviews.ReviewAsync(
-            new ReviewRequest(y, villageId, step, body.Value!.Decision ?? "", body.Value.Comment, body.Value.Exemplary ?? false, Actor: who!.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
+            new ReviewRequest(y, villageId, step, ReviewDecisions.TryParse(body.Value!.Decision), body.Value.Comment, body.Value.Exemplary ?? false, Actor: who!.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
             client,
             req.HttpContext.RequestAborted);
         if (!result.Accepted)
@@ -117,8 +117,14 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var file = await EvidenceFiles.OpenAsync(storage, y, villageId, submissionId, evidenceId, req.Query["size"] == "thumb", req.HttpContext.RequestAborted);
-        return file is null
-            ? Problems.NotFound("找不到该文件")
-            : new FileStreamResult(file.Value.Content, EvidenceKinds.ContentType(file.Value.Kind));
+        if (file is null)
+        {
+            return Problems.NotFound("找不到该文件");
+        }
+
+        // Photos open in the page; documents download (a PDF or Word file never runs in our origin). Never the client's file name.
+        var kind = file.Value.Kind;
+        req.HttpContext.Response.Headers.ContentDisposition = $"{(EvidenceKinds.IsPhoto(kind) ? "inline" : "attachment")}; filename=\"{evidenceId}.{EvidenceKinds.Extension(kind)}\"";
+        return new FileStreamResult(file.Value.Content, EvidenceKinds.ContentType(kind));
     }
 }

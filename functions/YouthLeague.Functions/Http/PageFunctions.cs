@@ -76,3 +76,27 @@ public sealed class LedgerPageFunctions(LedgerPages ledger)
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/ledger/import")] HttpRequest req, string villageId) => ledger.ImportAsync(req, villageId);
 }
+
+/// <summary>The stylesheet, the upload script and the icon (embedded in shared/Web/Static), for every page of both hosts.</summary>
+public sealed class StaticFileFunctions
+{
+    [Function("StaticFile")]
+    public static IActionResult File(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "static/{file}")] HttpRequest req, string file)
+    {
+        var (asset, current) = StaticAssets.Find(file);
+        if (asset is null)
+        {
+            return new NotFoundResult();
+        }
+
+        // Only the current hash is cached for long; an old one (a page from before a deployment) gets today's file, revalidated.
+        req.HttpContext.Response.Headers.CacheControl = current ? StaticAssets.LongLivedCaching : "no-cache";
+        return new FileContentResult(asset.Content, asset.ContentType);
+    }
+
+    /// <summary>Browsers ask for /favicon.ico where a page names no icon (a JSON answer opened in a tab, for one).</summary>
+    [Function("Favicon")]
+    public static IActionResult Favicon(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "favicon.ico")] HttpRequest req) => new RedirectResult(StaticAssets.Icon.Url, permanent: false);
+}

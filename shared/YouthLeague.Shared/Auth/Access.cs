@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
@@ -36,7 +34,7 @@ public enum VillageAccess
 /// cookie, or, only when configured, App Service Authentication), and whether their role and scope allow it.
 /// Cookie-authenticated changes must carry the anti-forgery token derived from that cookie.
 /// </summary>
-public sealed class Access(AccountService accounts, DirectoryService directory, IConfiguration config)
+public sealed class Access(AccountService accounts, DirectoryService directory, Antiforgery antiforgery, IConfiguration config)
 {
     public const string SessionCookie = "yl_session";
     public const string AntiforgeryField = "__RequestVerificationToken";
@@ -117,13 +115,8 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
         _ => false,
     };
 
-    /// <summary>The anti-forgery token of a session: an HMAC of the session cookie, so only a page that could read the session can send it.</summary>
-    public static string AntiforgeryFor(string sessionCookie) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("antiforgery|" + sessionCookie)));
-
-    private static async Task<bool> AntiforgeryValidAsync(HttpRequest req, string cookie)
+    private async Task<bool> AntiforgeryValidAsync(HttpRequest req, string cookie)
     {
-        var expected = AntiforgeryFor(cookie);
         var given = req.Headers[AntiforgeryHeader].ToString();
         if (given.Length == 0 && req.HasFormContentType)
         {
@@ -131,7 +124,7 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
             given = form[AntiforgeryField].ToString();
         }
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(given));
+        return await antiforgery.IsValidAsync(cookie, given, req.HttpContext.RequestAborted);
     }
 
     private static AccessResult Result(Principal? principal) =>

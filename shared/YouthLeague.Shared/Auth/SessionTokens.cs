@@ -65,6 +65,10 @@ public sealed class SessionTokens(StorageClients storage, TimeProvider clock)
         }
     }
 
+    /// <summary>A key for another purpose (the anti-forgery token), derived from the signing key so there is one secret to keep.</summary>
+    public async Task<byte[]> DerivedKeyAsync(string purpose, CancellationToken cancellationToken = default) =>
+        HMACSHA256.HashData(await KeyAsync(cancellationToken), Encoding.UTF8.GetBytes("derived|" + purpose));
+
     public static string NewStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Loaded once; a failed load (storage down) is tried again on the next call.</summary>

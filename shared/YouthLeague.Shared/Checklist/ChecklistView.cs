@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace YouthLeague.Checklist;
 
 /// <summary>The checklist as <c>GET /api/checklists/{year}/{villageId}</c> returns it (API v1).</summary>
@@ -7,7 +9,7 @@ public sealed record StepView(
     string Key,
     string Title,
     string Help,
-    string Status,
+    StepStatus Status,
     string Due,
     bool Overdue,
     int ReturnedRounds,
@@ -17,7 +19,7 @@ public sealed record StepView(
     IReadOnlyList<SubmissionView> Submissions,
     ReviewView? LastReview);
 
-public sealed record FieldView(string Name, string Label, string Type, bool Required, double? Min, double? Max, IReadOnlyList<string>? Options);
+public sealed record FieldView(string Name, string Label, [property: JsonConverter(typeof(FieldTypeWireConverter))] FieldType Type, bool Required, double? Min, double? Max, IReadOnlyList<string>? Options);
 
 public sealed record EvidenceRuleView(IReadOnlyList<string> Kinds, int Min, int Max, long MaxBytes);
 
@@ -25,7 +27,7 @@ public sealed record SubmissionView(string Id, DateTimeOffset SubmittedAt, strin
 
 public sealed record EvidenceView(string Id, string Kind, long Bytes, string Url, string? ThumbnailUrl);
 
-public sealed record ReviewView(string Decision, string Comment, string By, DateTimeOffset At, bool Exemplary);
+public sealed record ReviewView(ReviewDecision Decision, string Comment, string By, DateTimeOffset At, bool Exemplary);
 
 /// <summary>Evidence metadata kept with a submission; <see cref="Blob"/> is the app-made path, never the client's name.</summary>
 public sealed record EvidenceItem(string Id, string Kind, long Bytes, string Blob, string? Thumbnail = null);

@@ -29,6 +29,9 @@ public static class EvidenceKinds
         _ => "application/octet-stream",
     };
 
+    /// <summary>Shown inline in the browser (evidence of other kinds downloads as an attachment).</summary>
+    public static bool IsPhoto(string kind) => kind is "jpeg" or "png" or "webp";
+
     public static string Extension(string kind) => kind switch
     {
         "jpeg" => "jpg",

@@ -49,7 +49,7 @@ public static class CommitteeSheets
             s => s.Key,
             s => new StepState
             {
-                Status = StepStatusNames.Parse(s.Status),
+                Status = s.Status,
                 ReturnedRounds = s.ReturnedRounds,
                 Exemplary = s.Exemplary,
                 FirstSubmittedAt = s.Submissions.Count > 0 ? s.Submissions[0].SubmittedAt : null,
@@ -73,7 +73,7 @@ public static class CommitteeSheets
         foreach (var v in villages)
         {
             var view = v.Checklist?.Steps.FirstOrDefault(s => s.Key == step.Key);
-            var status = view is null ? StepStatus.NotStarted : StepStatusNames.Parse(view.Status);
+            var status = view is null ? StepStatus.NotStarted : view.Status;
             var answer = view?.Submissions.LastOrDefault()?.Fields;
             var row = new List<object?> { v.Town.Name, v.Village.Name, status.ToChinese() };
             for (var i = 0; i < step.Fields.Count; i++)

@@ -1,33 +1,48 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace YouthLeague.Web;
 
-/// <summary>RFC 4180 CSV: fields quoted when they hold a comma, quote or line break; UTF-8 with BOM so Excel shows Chinese.</summary>
+/// <summary>CSV as Excel in China opens it: RFC 4180 (CsvHelper), CRLF, UTF-8 with BOM so Chinese shows, formula-safe.</summary>
 public static class Csv
 {
+    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
+    {
+        NewLine = "\r\n",
+        // Our own guard below: CsvHelper's would also change negative numbers such as -5.
+        InjectionOptions = InjectionOptions.None,
+    };
+
     public static byte[] Write(IEnumerable<IEnumerable<string?>> rows)
     {
-        var sb = new StringBuilder();
-        foreach (var row in rows)
+        using var buffer = new MemoryStream();
+        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+        using (var csv = new CsvWriter(writer, Configuration))
         {
-            sb.AppendJoin(',', row.Select(Field)).Append("\r\n");
+            foreach (var row in rows)
+            {
+                foreach (var field in row)
+                {
+                    csv.WriteField(Guard(field));
+                }
+
+                csv.NextRecord();
+            }
         }
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
+        return buffer.ToArray();
     }
 
-    /// <summary>A leading =, +, - or @ would make Excel run the cell as a formula: prefix it so it stays text.</summary>
-    private static string Field(string? value)
+    /// <summary>A leading =, +, - or @ would make Excel run the cell as a formula: prefix it so it stays text (numbers stay numbers).</summary>
+    public static string Guard(string? value)
     {
         var v = value ?? "";
-        if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@' && !double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _))
-        {
-            v = "'" + v;
-        }
-
-        return v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
+        return v.Length > 0 && v[0] is '=' or '+' or '-' or '@' && !double.TryParse(v, CultureInfo.InvariantCulture, out _) ? "'" + v : v;
     }
 
+    /// <summary>The ledger import's reader (Ledger/LedgerFiles.cs), until that import has its own bounded reader.</summary>
     public static List<List<string>> Read(TextReader reader)
     {
         var rows = new List<List<string>>();

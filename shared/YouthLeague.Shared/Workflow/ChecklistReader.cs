@@ -57,18 +57,19 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
             var ids = s is null ? [] : JsonSerializer.Deserialize<List<string>>(s.SubmissionIds) ?? [];
             var subs = ids.Where(submissions.ContainsKey).Select(id => SubmissionOf(year, villageId, id, submissions[id])).ToList();
             ReviewView? last = s?.LastReviewId is { } rid && reviews.TryGetValue(rid, out var r)
-                ? new ReviewView(r.Decision, r.Comment, r.By, r.At, r.Exemplary)
+                && ReviewDecisions.TryParse(r.Decision) is { } decision
+                ? new ReviewView(decision, r.Comment, r.By, r.At, r.Exemplary)
                 : null;
             return new StepView(
                 d.Key,
                 d.Title,
                 d.Help,
-                status.ToWire(),
+                status,
                 d.Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 ChecklistRules.IsOverdue(status, d.Due, today),
                 s?.ReturnedRounds ?? 0,
                 s?.Exemplary ?? false,
-                d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type.ToString().ToLowerInvariant(), f.Required, f.Min, f.Max, f.Options)).ToList(),
+                d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type, f.Required, f.Min, f.Max, f.Options)).ToList(),
                 new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
                 subs,
                 last);

@@ -8,7 +8,7 @@ using YouthLeague.Storage;
 
 namespace YouthLeague.Workflow;
 
-public sealed record ReviewRequest(int Year, string VillageId, string Step, string Decision, string? Comment, bool Exemplary, string Actor, string? IdempotencyKey);
+public sealed record ReviewRequest(int Year, string VillageId, string Step, ReviewDecision? Decision, string? Comment, bool Exemplary, string Actor, string? IdempotencyKey);
 
 public sealed record ReviewResult(string? ReviewId, int Status, string? Title = null, ValidationErrors? Errors = null)
 {
@@ -33,8 +33,8 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
         var errors = new ValidationErrors();
         var kind = request.Decision switch
         {
-            "approve" => CommandKind.Approve,
-            "return" => CommandKind.Return,
+            ReviewDecision.Approve => CommandKind.Approve,
+            ReviewDecision.Return => CommandKind.Return,
             _ => (CommandKind?)null,
         };
         if (kind is null)
@@ -90,7 +90,7 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             try
             {
                 await table.AddEntityAsync(
-                    new ReviewEntity { PartitionKey = pk, RowKey = Keys.Review(id), Step = request.Step, Decision = request.Decision, Comment = comment, Exemplary = request.Exemplary, By = request.Actor, At = at },
+                    new ReviewEntity { PartitionKey = pk, RowKey = Keys.Review(id), Step = request.Step, Decision = request.Decision!.Value.ToWire(), Comment = comment, Exemplary = request.Exemplary, By = request.Actor, At = at },
                     cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)

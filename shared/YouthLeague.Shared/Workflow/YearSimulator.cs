@@ -71,7 +71,7 @@ public sealed class YearSimulator(IServiceProvider services)
                 {
                     var approve = random.NextDouble() < 0.75;
                     var result = await reviews.ReviewAsync(
-                        new ReviewRequest(year, village.Id, step.Key, approve ? "approve" : "return", approve ? "材料齐全" : "请补充活动照片和参加人员情况", approve && random.NextDouble() < 0.1, "town." + village.TownId, null),
+                        new ReviewRequest(year, village.Id, step.Key, approve ? ReviewDecision.Approve : ReviewDecision.Return, approve ? "材料齐全" : "请补充活动照片和参加人员情况", approve && random.NextDouble() < 0.1, "town." + village.TownId, null),
                         client,
                         cancellationToken);
                     reviewed += result.Accepted ? 1 : 0;

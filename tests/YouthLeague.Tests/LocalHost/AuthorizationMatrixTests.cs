@@ -101,6 +101,8 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("SetupSubmit", (c, _) => Json(HttpMethod.Post, "/setup", new { secret = "x" }), Public),
         ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("LoginPage", (c, _) => Get("/login"), Public),
+        ("StaticFile", (c, _) => Get(YouthLeague.Web.StaticAssets.Stylesheet.Url), Public),
+        ("Favicon", (c, _) => Get("/favicon.ico"), Public),
         ("LoginForm", (c, _) => Form("/login", ("username", "nobody"), ("password", "x")), Public),
         ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
         ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),

@@ -32,7 +32,7 @@ public sealed class MeetingTests(Azurite azurite)
             await Task.Delay(300);
         }
 
-        Assert.Contains("@media print", page, StringComparison.Ordinal);
+        Assert.Contains("<body class=\"document\">", page, StringComparison.Ordinal); // the stylesheet's print rules for documents
         Assert.Contains("座谈扎实，可作典型", page, StringComparison.Ordinal);
         Assert.Contains("村委会议室", page, StringComparison.Ordinal);
         Assert.Contains($"/api/evidence/2026/{w.A}/", page, StringComparison.Ordinal);

@@ -45,7 +45,9 @@ public sealed partial class SignInPagesTests(Azurite azurite)
         {
             Content = new MultipartFormDataContent { { new StringContent("x"), "place" } },
         };
-        real.Headers.Add(Access.AntiforgeryHeader, Access.AntiforgeryFor(session.Value));
+        var pageToken = TokenField().Match(await browser.GetStringAsync($"/villages/{village}")).Groups[1].Value;
+        Assert.NotEqual(token, pageToken); // the session's token, not the sign-in page's
+        real.Headers.Add(Access.AntiforgeryHeader, pageToken);
         using var withToken = await browser.SendAsync(real);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, withToken.StatusCode); // past the access check, into validation
     }

@@ -1,0 +1,10 @@
+namespace YouthLeague.Web.Components;
+
+/// <summary>
+/// What every page carries besides its content: who is signed in (shown with 退出) and the anti-forgery token that each
+/// form of the page writes (the session's, or the sign-in pages' double-submit token).
+/// </summary>
+public sealed record PageChrome(string? User, string Antiforgery)
+{
+    public static PageChrome Anonymous(string antiforgery = "") => new(null, antiforgery);
+}

@@ -1,0 +1,320 @@
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using YouthLeague.Auth;
+using YouthLeague.Committees;
+using YouthLeague.Ledger;
+using YouthLeague.Towns;
+using YouthLeague.Web;
+using YouthLeague.Web.Components;
+using YouthLeague.Web.Pages;
+using static YouthLeague.UnitTests.TestSupport;
+
+namespace YouthLeague.UnitTests;
+
+/// <summary>
+/// Each page rendered from a model, as HTML parsed back into a document: what a person sees, not the markup's spelling.
+/// No storage, no host: the components take parameters and load nothing.
+/// </summary>
+public sealed class PageComponentTests
+{
+    private const string Script = "<script>alert('x')</script>";
+    private static readonly PageChrome Chrome = new("sec.a", "tok123");
+    private static readonly PageRenderer Renderer = new();
+
+    private static async Task<IDocument> RenderAsync<TPage, TModel>(TModel model)
+        where TPage : PageComponent<TModel>
+    {
+        var html = await Renderer.HtmlAsync<TPage, TModel>(model);
+        return new HtmlParser().ParseDocument(html);
+    }
+
+    private static FieldView Field(FieldType type, string name = "f", bool required = false, double? min = null, double? max = null, IReadOnlyList<string>? options = null) =>
+        new(name, "标签" + name, type, required, min, max, options);
+
+    private static StepView Step(string key, StepStatus status, IReadOnlyList<FieldView>? fields = null, SubmissionView? submission = null, ReviewView? review = null, bool overdue = false)
+    {
+        var d = Definition2026.Find(key)!;
+        return new StepView(
+            key, d.Title, d.Help, status, d.Due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), overdue, 0, false,
+            fields ?? d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type, f.Required, f.Min, f.Max, f.Options)).ToList(),
+            new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
+            submission is null ? [] : [submission],
+            review);
+    }
+
+    private static StepFormModel Form(StepView step, Dictionary<string, string?>? values = null, ValidationErrors? errors = null) =>
+        new(Chrome, "v1", 2026, step, values ?? [], null, errors, null);
+
+    [Fact]
+    public async Task StepForm_EachFieldType_IsTheRightControl()
+    {
+        var step = Step("forum", StepStatus.NotStarted,
+        [
+            Field(FieldType.Boolean, "ok"),
+            Field(FieldType.Date, "day"),
+            Field(FieldType.Number, "count", min: 1, max: 500),
+            Field(FieldType.Select, "kind", options: ["甲", "乙"]),
+            Field(FieldType.LongText, "notes", max: 300),
+            Field(FieldType.Text, "place", required: true),
+        ]);
+        var page = await RenderAsync<StepFormPage, StepFormModel>(Form(step, new() { ["ok"] = "true", ["kind"] = "乙" }));
+
+        var ok = page.QuerySelector("#f-ok")!;
+        Assert.Equal("checkbox", ok.GetAttribute("type"));
+        Assert.True(ok.HasAttribute("checked"));
+        Assert.Equal("true", ok.GetAttribute("value"));
+        Assert.Equal("date", page.QuerySelector("#f-day")!.GetAttribute("type"));
+        var count = page.QuerySelector("#f-count")!;
+        Assert.Equal(("number", "1", "500"), (count.GetAttribute("type"), count.GetAttribute("min"), count.GetAttribute("max")));
+        Assert.Equal("乙", page.QuerySelector("#f-kind option[selected]")!.TextContent);
+        Assert.Equal("textarea", page.QuerySelector("#f-notes")!.LocalName);
+        Assert.Equal("300", page.QuerySelector("#f-notes")!.GetAttribute("maxlength"));
+        Assert.True(page.QuerySelector("#f-place")!.HasAttribute("required"));
+        Assert.False(page.QuerySelector("#f-day")!.HasAttribute("required"));
+        Assert.Equal("标签place *", page.QuerySelector("label[for=f-place]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task StepForm_UncheckedBoolean_IsNotChecked()
+    {
+        var page = await RenderAsync<StepFormPage, StepFormModel>(Form(Step("forum", StepStatus.NotStarted, [Field(FieldType.Boolean, "ok")]), new() { ["ok"] = "false" }));
+
+        Assert.False(page.QuerySelector("#f-ok")!.HasAttribute("checked"));
+    }
+
+    [Fact]
+    public async Task StepForm_ScriptTypedIntoAField_ComesBackAsText()
+    {
+        var page = await RenderAsync<StepFormPage, StepFormModel>(Form(Step("forum", StepStatus.NotStarted), new() { ["place"] = Script, ["minutes"] = Script }));
+
+        Assert.Equal(Script, page.QuerySelector("#f-place")!.GetAttribute("value"));
+        Assert.Equal(Script, page.QuerySelector("#f-minutes")!.TextContent);
+        Assert.Empty(page.QuerySelectorAll("script:not([src])"));
+    }
+
+    [Fact]
+    public async Task StepForm_HasTokens_ScriptFromStaticFile_AndFieldErrors()
+    {
+        var errors = new ValidationErrors();
+        errors.Add("place", "地点必填");
+        errors.Add(SubmissionForms.EvidenceField, "至少上传 1 张照片");
+        var page = await RenderAsync<StepFormPage, StepFormModel>(Form(Step("forum", StepStatus.NotStarted), errors: errors));
+
+        var form = page.QuerySelector("form[data-upload]")!;
+        Assert.Equal("multipart/form-data", form.GetAttribute("enctype"));
+        Assert.Equal("tok123", form.QuerySelector($"input[name={Access.AntiforgeryField}]")!.GetAttribute("value"));
+        Assert.Matches("^[0-9a-f]{32}$", form.QuerySelector($"input[name={PageSupport.FormTokenField}]")!.GetAttribute("value")!);
+        Assert.Equal(UploadScript.ShrinkAboveBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), form.GetAttribute("data-shrink-above"));
+        Assert.Equal(StaticAssets.UploadScript.Url, page.QuerySelector("script")!.GetAttribute("src"));
+        Assert.Equal(["地点必填", "至少上传 1 张照片"], page.QuerySelectorAll("p.error.field").Select(p => p.TextContent));
+    }
+
+    [Fact]
+    public async Task Village_ReturnedStep_ShowsTheCommentAndTheWayBack()
+    {
+        var review = new ReviewView(ReviewDecision.Return, "请补充参加人员名单", "town.t", DateTimeOffset.UnixEpoch, false);
+        var submission = new SubmissionView("s1", new DateTimeOffset(2026, 5, 4, 2, 0, 0, TimeSpan.Zero), "sec.a", new Dictionary<string, string> { ["place"] = Script }, []);
+        var steps = Definition2026.Steps.Select(s => s.Key == "forum" ? Step("forum", StepStatus.Returned, submission: submission, review: review, overdue: true) : Step(s.Key, StepStatus.NotStarted)).ToList();
+        var page = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps));
+
+        var forum = page.QuerySelector("#step-forum")!;
+        Assert.Equal(["card", "step", "returned", "overdue"], forum.ClassList);
+        Assert.Matches(@"^已退回 截止 \d{4}-\d{2}-\d{2}\s+已逾期\s*$", forum.QuerySelector("p")!.TextContent);
+        Assert.Equal("已退回", forum.QuerySelector(".chip")!.TextContent);
+        Assert.Equal("退回意见：请补充参加人员名单", forum.QuerySelector("p.error")!.TextContent);
+        Assert.Equal("修改后重新提交", forum.QuerySelector("a.button")!.TextContent);
+        Assert.Contains("2026-05-04 10:00", forum.QuerySelector("summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(Script, forum.QuerySelector("dd")!.TextContent);
+        Assert.Empty(page.QuerySelectorAll("script"));
+        Assert.Equal($"已通过 0 / {Definition2026.Steps.Count} 项", page.QuerySelector("p.muted")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Village_NotMine_HasNoButtons_AndNotStartedYear_SaysSo()
+    {
+        var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();
+        var reader = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, false, null, NoticeList.None, steps));
+        var empty = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, null));
+
+        Assert.Empty(reader.QuerySelectorAll("a.button"));
+        Assert.Equal("查看台账", reader.QuerySelector("#step-ledger p a")!.TextContent);
+        Assert.Contains("本年度的清单尚未开始", empty.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Layout_ChineseStaysReadable_StylesheetAndIconLinked_SignOutCarriesToken()
+    {
+        var html = await Renderer.HtmlAsync<LoginPage, LoginModel>(new(PageChrome.Anonymous("af"), null, null));
+        var page = new HtmlParser().ParseDocument(html);
+
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Contains("<title>登录 · 团建指导员“六个一”</title>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#x767B;", html, StringComparison.Ordinal); // 登 as an entity
+        Assert.Equal(StaticAssets.Stylesheet.Url, page.QuerySelector("link[rel=stylesheet]")!.GetAttribute("href"));
+        Assert.Equal(StaticAssets.Icon.Url, page.QuerySelector("link[rel=icon]")!.GetAttribute("href"));
+        Assert.Empty(page.QuerySelectorAll("style, [style]"));
+
+        var signedIn = await RenderAsync<MessagePage, MessageModel>(new(new PageChrome("town.t", "sess"), "找不到", "找不到该页面"));
+        var logout = signedIn.QuerySelector("form[action='/logout']")!;
+        Assert.Equal("town.t", logout.QuerySelector("span")!.TextContent);
+        Assert.Equal("sess", logout.QuerySelector($"input[name={Access.AntiforgeryField}]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Login_UsernameWithScript_IsShownAsText()
+    {
+        var page = await RenderAsync<LoginPage, LoginModel>(new(PageChrome.Anonymous("af"), "用户名或密码不正确", "a\"><script>x</script>"));
+
+        Assert.Equal("a\"><script>x</script>", page.QuerySelector("#username")!.GetAttribute("value"));
+        Assert.Equal("用户名或密码不正确", page.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Equal("af", page.QuerySelector($"input[name={Access.AntiforgeryField}]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Invite_FormCarriesTheDoubleSubmitToken()
+    {
+        var page = await RenderAsync<InvitePage, InviteModel>(new(PageChrome.Anonymous("double"), "abc", "sec.a", null));
+
+        var form = page.QuerySelector("form[action='/invite/abc']")!;
+        Assert.Equal("double", form.QuerySelector($"input[name={Access.AntiforgeryField}]")!.GetAttribute("value"));
+        Assert.Contains("sec.a", page.QuerySelector("strong")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_SubmittedStep_FormHasTokensAndBothDecisions()
+    {
+        var submission = new SubmissionView("s1", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string> { ["place"] = "村委会议室" }, [new EvidenceView("e1", "jpeg", 10, "/api/evidence/x", "/api/evidence/x?size=thumb")]);
+        var page = await RenderAsync<ReviewPage, ReviewModel>(new(Chrome, "v1", "甲村", "t1", 2026, Step("forum", StepStatus.Submitted, submission: submission), submission, null));
+
+        var form = page.QuerySelector("form[action='/villages/v1/steps/forum/review?year=2026']")!;
+        Assert.Matches("^[0-9a-f]{32}$", form.QuerySelector($"input[name={PageSupport.FormTokenField}]")!.GetAttribute("value")!);
+        Assert.Equal("tok123", form.QuerySelector($"input[name={Access.AntiforgeryField}]")!.GetAttribute("value"));
+        Assert.Equal(["approve", "return"], form.QuerySelectorAll("button[name=decision]").Select(b => b.GetAttribute("value")));
+        Assert.Equal("/api/evidence/x?size=thumb", page.QuerySelector("img.photo")!.GetAttribute("src"));
+        Assert.Equal("村委会议室", page.QuerySelector("dd")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Review_ApprovedStep_HasNoDecisionForm()
+    {
+        var submission = new SubmissionView("s1", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string>(), []);
+        var page = await RenderAsync<ReviewPage, ReviewModel>(new(Chrome, "v1", "甲村", "t1", 2026, Step("forum", StepStatus.Approved, submission: submission), submission, null));
+
+        Assert.Empty(page.QuerySelectorAll("button[name=decision]"));
+        Assert.Equal("已通过", page.QuerySelector(".chip")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Town_Matrix_OverdueCellsAndLinks_ChartHeights()
+    {
+        var columns = new List<StepColumn> { new("forum", "座谈会"), new("plan", "计划") };
+        var rows = new List<TownRow>
+        {
+            new("v1", "甲村", [new("forum", StepStatus.Submitted, false), new("plan", StepStatus.NotStarted, true)]),
+        };
+        var model = new TownModel(Chrome, "t1", "甲镇", 2026, 1, 0, 1, 1, [1, 2, 0, 0], 2, columns, columns, new TownFilter("", "overdue"), rows);
+        var page = await RenderAsync<TownPage, TownModel>(model);
+
+        var cells = page.QuerySelectorAll("tbody td");
+        Assert.Equal(("submitted", "待审核", "/villages/v1/steps/forum/review?year=2026"), (cells[0].ClassName, cells[0].TextContent, cells[0].QuerySelector("a")!.GetAttribute("href")));
+        Assert.Equal(("overdue", "逾期", "/villages/v1?year=2026#step-plan"), (cells[1].ClassName, cells[1].TextContent, cells[1].QuerySelector("a")!.GetAttribute("href")));
+        Assert.Equal("overdue", page.QuerySelector("#status option[selected]")!.GetAttribute("value"));
+        Assert.Contains("第1季度 第2季度", page.QuerySelector("#exports")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(["50", "100", "0", "0"], page.QuerySelectorAll("svg rect").Select(r => r.GetAttribute("height")));
+        Assert.Equal("/api/exports/2026/assessment.csv?town=t1", page.QuerySelectorAll("#exports a").Single(a => a.TextContent == "CSV" && a.GetAttribute("href")!.Contains("assessment", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task City_PercentOfTheYearsSteps()
+    {
+        var model = new CityModel(Chrome, 2026, [], [new CityTown("t1", "甲镇", 5, 2 * 5, 1, 0)]);
+        var page = await RenderAsync<CityPage, CityModel>(model);
+
+        Assert.Equal("完成 50%（5/10），待审核 1，逾期 0", page.QuerySelector("div.card p.muted")!.TextContent);
+        Assert.Equal("50", page.QuerySelector("svg.bar rect")!.GetAttribute("width"));
+    }
+
+    [Fact]
+    public async Task Ledger_MaskedPhones_MinorsConsent_NoEditingOfSnapshot()
+    {
+        LedgerRow[] rows = [new("r1", "张三", "男", 2015, false, "138****5678", null, null, Script, GuardianConsent: true), new("r2", "李四", "女", 1998, true, null, null, null, null)];
+        var snapshot = await RenderAsync<LedgerPage, LedgerModel>(new(Chrome, "v1", "甲村", 2026, true, false, true, null, null, ["姓名"], rows));
+        var live = await RenderAsync<LedgerPage, LedgerModel>(new(Chrome, "v1", "甲村", 2026, false, true, false, "已保存。", new ImportFailure("导入失败", [new RowError(3, "姓名必填")]), ["姓名"], rows));
+
+        Assert.Contains("电话号码已部分隐藏", snapshot.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2015（监护人已同意）", snapshot.QuerySelectorAll("tbody tr")[0].Children[2].TextContent);
+        Assert.Equal(Script, snapshot.QuerySelectorAll("tbody tr")[0].Children[7].TextContent);
+        Assert.Empty(snapshot.QuerySelectorAll("form[enctype]"));
+        Assert.Empty(snapshot.QuerySelectorAll("a[href*='ledger.csv']"));
+        Assert.Equal("第 3 行：姓名必填", live.QuerySelector("#import-errors li")!.TextContent);
+        Assert.NotNull(live.QuerySelector($"form[action='/villages/v1/ledger/import?year=2026'] input[name={PageSupport.FormTokenField}]"));
+        Assert.Equal("共 2 人，其中团员 1 人，未满 14 周岁 1 人。", live.QuerySelectorAll("main > p").Single(p => p.TextContent.StartsWith('共')).TextContent);
+    }
+
+    [Fact]
+    public async Task LedgerRow_KeepsWhatWasTyped_DeleteOnlyWhenEditing()
+    {
+        var values = new Dictionary<string, string?> { ["row"] = "abc", ["name"] = "王五", ["sex"] = "女", ["isLeagueMember"] = "true" };
+        var adding = await RenderAsync<LedgerRowPage, LedgerRowModel>(new(Chrome, "v1", 2026, null, values, ["出生年份请填 4 位数字，如 1998"]));
+        var editing = await RenderAsync<LedgerRowPage, LedgerRowModel>(new(Chrome, "v1", 2026, "abc", values, []));
+
+        Assert.Equal("王五", adding.QuerySelector("#l-name")!.GetAttribute("value"));
+        Assert.Equal("女", adding.QuerySelector("#l-sex option[selected]")!.TextContent);
+        Assert.True(adding.QuerySelector("input[name=isLeagueMember]")!.HasAttribute("checked"));
+        Assert.False(adding.QuerySelector("input[name=guardianConsent]")!.HasAttribute("checked"));
+        Assert.Equal("出生年份请填 4 位数字，如 1998", adding.QuerySelector("[role=alert] li")!.TextContent);
+        Assert.Null(adding.QuerySelector("button[value=delete]"));
+        Assert.NotNull(editing.QuerySelector("button[value=delete]"));
+        Assert.Equal("/villages/v1/ledger/row?year=2026&row=abc", editing.QuerySelector("main form")!.GetAttribute("action"));
+    }
+
+    [Fact]
+    public async Task Meeting_CityReadsOnly_ReviewerGetsTheForm_PrintsAsDocument()
+    {
+        var pack = new MeetingPack(
+            2026, 2, new Town("t1", "甲镇"), new DateOnly(2026, 6, 30), true,
+            [new PackVillage("v1", "甲村", new Dictionary<string, string> { ["forum"] = "approved", ["plan"] = "notStarted" }, ["plan"])],
+            [new Candidate("v1|forum", "v1", "甲村", "forum", "座谈会", "很好", DateTimeOffset.UnixEpoch, [("地点", Script)], [])],
+            new MeetingRecord(2, "2026-06-20", "张三", "纪要", ["v1|forum", "v9|plan"], "town.t1", DateTimeOffset.UnixEpoch),
+            5);
+        var titles = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Title);
+        var input = new MeetingInput("2026-06-20", "张三", "纪要", ["v1|forum"]);
+        var city = await RenderAsync<MeetingPage, MeetingModel>(new(Chrome, pack, titles, false, false, input, null, null));
+        var reviewer = await RenderAsync<MeetingPage, MeetingModel>(new(Chrome, pack, titles, true, true, input, null, null));
+
+        Assert.Contains("document", city.Body!.ClassList);
+        Assert.Null(city.QuerySelector("#record-form"));
+        Assert.Equal($"1/{titles.Count}", city.QuerySelector("#progress td.num")!.TextContent);
+        Assert.Equal($"甲村：{titles["plan"]}", city.QuerySelector("#overdue li")!.TextContent);
+        Assert.Equal(Script, city.QuerySelector("#case-v1-forum dd")!.TextContent);
+        Assert.Equal($"甲村 · 座谈会；v9 · {titles["plan"]}", city.QuerySelectorAll("#record dd")[3].TextContent);
+        Assert.True(reviewer.QuerySelector("#record-form input[value='v1|forum']")!.HasAttribute("checked"));
+        Assert.NotNull(reviewer.QuerySelector($"#record-form input[name={PageSupport.FormTokenField}]"));
+        Assert.Equal("会议记录已保存。", reviewer.QuerySelector("p.ok")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Notices_UnreadMarked_MarkAllReadComesBack()
+    {
+        var notices = new NoticeList([new("请提交座谈会", "/villages/v1/steps/forum", false, DateTimeOffset.UnixEpoch), new("已读的", "/", true, DateTimeOffset.UnixEpoch)], "/villages/v1");
+        var html = await Renderer.HtmlAsync<Notices>(new Dictionary<string, object?> { ["List"] = notices });
+        var page = new HtmlParser().ParseDocument(html);
+
+        Assert.Equal(["新"], page.QuerySelectorAll("strong.late").Select(s => s.TextContent));
+        Assert.StartsWith("新 请提交座谈会", page.QuerySelector("li")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/api/notices/read?back=%2Fvillages%2Fv1", page.QuerySelector("form")!.GetAttribute("action"));
+    }
+
+    [Fact]
+    public void StaticAssets_UrlCarriesTheContentHash_FindTellsCurrentFromStale()
+    {
+        var css = StaticAssets.Stylesheet;
+        var file = css.Url[StaticAssets.RoutePrefix.Length..];
+
+        Assert.Matches(@"^/static/site\.[0-9a-f]{12}\.css$", css.Url);
+        Assert.Equal((css, true), StaticAssets.Find(file));
+        Assert.Equal((css, false), StaticAssets.Find("site.000000000000.css"));
+        Assert.Equal((null, false), StaticAssets.Find("../secrets.css"));
+        Assert.Contains("data-shrink-above", System.Text.Encoding.UTF8.GetString(StaticAssets.UploadScript.Content), StringComparison.Ordinal);
+    }
+}
