@@ -3,11 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using YouthLeague.Setup;
 using YouthLeague.Web;
+using YouthLeague.Web.Components;
+using YouthLeague.Web.Pages;
+using YouthLeague.Web.Service;
 
 namespace YouthLeague.Functions.Http;
 
 /// <summary>First run: the setup secret's holder creates the first city administrator. Gone (404) once one exists.</summary>
-public sealed class SetupFunctions(SetupService setup)
+public sealed class SetupFunctions(SetupService setup, PageRenderer renderer)
 {
     public sealed record SetupBody(string? Secret, string? Username, string? DisplayName, string? Password);
 
@@ -17,10 +20,10 @@ public sealed class SetupFunctions(SetupService setup)
     {
         if (!setup.Configured || await setup.IsDoneAsync(req.HttpContext.RequestAborted))
         {
-            return NotFoundPage();
+            return await NotFoundPage();
         }
 
-        return SetupPages.Form(null, null, null);
+        return await renderer.PageAsync<SetupPage, SetupModel>(new(PageChrome.Anonymous(), null, [], null));
     }
 
     [Function("SetupSubmit")]
@@ -30,7 +33,7 @@ public sealed class SetupFunctions(SetupService setup)
         var ct = req.HttpContext.RequestAborted;
         if (!setup.Configured || await setup.IsDoneAsync(ct))
         {
-            return req.HasFormContentType ? NotFoundPage() : Problems.NotFound("页面不存在");
+            return req.HasFormContentType ? await NotFoundPage() : Problems.NotFound("页面不存在");
         }
 
         if (req.HasFormContentType)
@@ -42,7 +45,8 @@ public sealed class SetupFunctions(SetupService setup)
                 return new RedirectResult("/login?setup=1", permanent: false);
             }
 
-            return SetupPages.Form(outcome.Title, outcome.Errors, form["username"], outcome.Status);
+            var problems = outcome.Errors?.SelectMany(e => e.Value).ToList() ?? [];
+            return await renderer.PageAsync<SetupPage, SetupModel>(new(PageChrome.Anonymous(), outcome.Title, problems, form["username"]), outcome.Status);
         }
 
         var body = await JsonBodies.ReadAsync<SetupBody>(req);
@@ -56,5 +60,6 @@ public sealed class SetupFunctions(SetupService setup)
         return result.Ok ? new ObjectResult(new { username = b.Username!.Trim().ToLowerInvariant(), role = "city" }) { StatusCode = 201 } : Problems.Create(result.Status, result.Title!, result.Errors);
     }
 
-    private static ContentResult NotFoundPage() => Html.Page("页面不存在", "<h1>页面不存在</h1>", 404);
+    private Task<ContentResult> NotFoundPage() =>
+        renderer.PageAsync<MessagePage, MessageModel>(new(PageChrome.Anonymous(), "页面不存在", "页面不存在", Link: new PageLink("/login", "去登录")), 404);
 }

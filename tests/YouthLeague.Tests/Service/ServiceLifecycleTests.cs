@@ -63,8 +63,11 @@ public sealed class ServiceLifecycleTests(ITestOutputHelper output)
     /// <summary>Sets a password from an invite link, as a person does on the invite page.</summary>
     internal static async Task SetPasswordAsync(LocalHostProcess host, string link, string password)
     {
+        // The invite page sets its double-submit cookie and writes the same token in its form.
         var path = new Uri(link).AbsolutePath;
-        using var r = await host.Http.PostAsync(path, new FormUrlEncodedContent([new("password", password), new("confirm", password)]));
+        var page = await host.Http.GetStringAsync(path);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([0-9a-f]+)\"").Groups[1].Value;
+        using var r = await host.Http.PostAsync(path, new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("password", password), new("confirm", password)]));
         Assert.True(r.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.OK, $"{r.StatusCode}: {await r.Content.ReadAsStringAsync()}");
     }
 
