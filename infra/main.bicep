@@ -98,6 +98,8 @@ module storage 'core/storage/storage-account.bicep' = {
       'Ledger'
       'Drafts'
       'Meetings'
+      'Years'
+      'Audit'
     ]
   }
 }

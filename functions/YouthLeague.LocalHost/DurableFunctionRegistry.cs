@@ -30,7 +30,7 @@ public static class DurableFunctionRegistry
         var parameters = function.Method.GetParameters();
         var input = parameters.SingleOrDefault(p => p.Name == trigger.Name)
             ?? throw new UnsupportedFunctionException($"Function '{function.Name}': no parameter named '{trigger.Name}' for its activity trigger.");
-        foreach (var p in parameters.Where(p => p != input && p.ParameterType != typeof(CancellationToken)))
+        foreach (var p in parameters.Where(p => p != input && p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(Microsoft.DurableTask.Client.DurableTaskClient)))
         {
             throw new UnsupportedFunctionException($"Function '{function.Name}': parameter '{p.Name}' ({p.ParameterType.Name}) cannot be bound by the local host; inject services through the constructor.");
         }
@@ -91,10 +91,13 @@ public static class DurableFunctionRegistry
 
         public async Task<object?> RunAsync(TaskActivityContext context, object? input)
         {
-            var args = function.Method.GetParameters()
-                .Select(p => p.ParameterType == typeof(CancellationToken) ? (object?)CancellationToken.None : input)
-                .ToArray();
             await using var scope = services.CreateAsyncScope();
+            // An activity may take a [DurableClient] (e.g. to start other orchestrations), as on Azure Functions.
+            var args = function.Method.GetParameters()
+                .Select(p => p.ParameterType == typeof(CancellationToken) ? (object?)CancellationToken.None
+                    : p.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient) ? scope.ServiceProvider.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()
+                    : input)
+                .ToArray();
             return await FunctionInvoker.InvokeAsync(scope.ServiceProvider, function, args);
         }
     }

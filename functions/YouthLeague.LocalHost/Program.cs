@@ -17,15 +17,37 @@ public static class Program
             return 3;
         }
 
-        await LocalHostApp.StartAsync(app);
         var config = app.Configuration;
-        if (config.GetValue("LocalHost:SeedDemo", false))
+        var seed = config.GetValue("LocalHost:SeedDemo", false);
+        var readiness = app.Services.GetRequiredService<YouthLeague.Setup.Readiness>();
+        if (seed)
+        {
+            // Health answers 503 until the seeded checklists exist, so nobody is told "ready" while they 404.
+            readiness.Starting();
+        }
+
+        await LocalHostApp.StartAsync(app);
+        if (seed)
         {
             var seeded = await DemoSeeder.SeedAsync(app.Services, config, app.Lifetime.ApplicationStopping);
             Console.WriteLine($"Demo data: {seeded.Towns} towns, {seeded.Villages} villages, {seeded.Started} checklists started for {seeded.Year} ({seeded.AlreadyRunning} already running).");
+            readiness.Done();
         }
 
-        Console.WriteLine($"YouthLeague local host ready on http://localhost:{LocalHostApp.Read(config).Port}");
+        var url = $"http://localhost:{LocalHostApp.Read(config).Port}";
+        var setup = app.Services.GetRequiredService<YouthLeague.Setup.SetupService>();
+        if (!await setup.IsDoneAsync(app.Lifetime.ApplicationStopping))
+        {
+            // Locally a setup secret is made up for this run unless one is given; on Azure it must be an app setting.
+            if (!setup.Configured)
+            {
+                config[YouthLeague.Setup.SetupService.SecretSetting] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+            }
+
+            Console.WriteLine($"No city administrator yet: open {url}/setup with the setup secret {config[YouthLeague.Setup.SetupService.SecretSetting]}");
+        }
+
+        Console.WriteLine($"YouthLeague local host ready on {url}");
         if (config.GetValue("LocalHost:SimulateYear", false))
         {
             var year = config.GetValue<int?>("YouthLeague:SimulationYear") ?? YouthLeague.Checklist.ChinaTime.Year(app.Services.GetRequiredService<TimeProvider>().GetUtcNow()) - 1;

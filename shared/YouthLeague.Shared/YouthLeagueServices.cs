@@ -16,14 +16,27 @@ public static class YouthLeagueServices
         services.AddSingleton(TimeProvider.System);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = Web.SubmissionForms.MaxRequestBytes);
         services.AddSingleton(_ => StorageClients.FromConfiguration(config));
-        services.AddSingleton(_ =>
+        services.AddSingleton(sp =>
         {
             // Every year's definition is validated when the app first needs one: a bad file stops it with its problems listed.
             var definitions = new ChecklistDefinitions(
                 config["YouthLeague:ChecklistFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "seeds", "checklists"));
             definitions.LoadAll();
+            // A definition published in storage comes first; the files are the defaults.
+            definitions.Stored = year => sp.GetRequiredService<Years.YearService>().PublishedDefinition(year);
             return definitions;
         });
+        services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Years.YearService>(sp => new Years.YearService(
+            sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<ChecklistDefinitions>(), sp.GetRequiredService<DirectoryService>(),
+            sp.GetRequiredService<Audit.AuditLog>(), sp.GetRequiredService<TimeProvider>(), config));
+        services.AddSingleton<Years.YearOpener>();
+        services.AddSingleton<Years.StuckChecklists>();
+        services.AddSingleton<Org.ISheetReader, Org.BoundedSheetReader>();
+        services.AddSingleton<Org.OrgService>();
+        services.AddSingleton<Org.Invites>();
+        services.AddSingleton<Setup.SetupService>();
+        services.AddSingleton<Setup.Readiness>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ChecklistReader>();
         services.AddSingleton<ChecklistProjection>();

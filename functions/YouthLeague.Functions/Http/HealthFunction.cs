@@ -7,7 +7,7 @@ using YouthLeague.Web;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class HealthFunction(DirectoryService directory)
+public sealed class HealthFunction(DirectoryService directory, Setup.Readiness readiness)
 {
     /// <summary>200 once storage and the durable backend answer.</summary>
     [Function("Health")]
@@ -15,6 +15,11 @@ public sealed class HealthFunction(DirectoryService directory)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req,
         [DurableClient] DurableTaskClient client)
     {
+        if (!readiness.Ready)
+        {
+            return Problems.Create(503, "正在启动，请稍候");
+        }
+
         try
         {
             await directory.TownsAsync(req.HttpContext.RequestAborted);

@@ -44,13 +44,31 @@ public sealed record ChecklistCalendar(int Year, DateTimeOffset? Origin = null, 
 
         if (quarters >= 4)
         {
-            return new DateOnly(Year + 1, 1, 1);
+            // After the year: the closing window, one compressed quarter standing for 92 days of January to March.
+            return new DateOnly(Year + 1, 1, 1).AddDays((int)Math.Floor((quarters - 4) * ClosingDaysPerQuarter));
         }
 
         var q = (int)Math.Floor(quarters);
         var start = new DateOnly(Year, 1, 1).AddMonths(q * 3);
         var days = start.AddMonths(3).DayNumber - start.DayNumber;
         return start.AddDays((int)Math.Floor((quarters - q) * days));
+    }
+
+    private const double ClosingDaysPerQuarter = 92;
+
+    /// <summary>The default last day of the closing window: 31 January of the next year.</summary>
+    public DateOnly DefaultClosesOn => new(Year + 1, 1, 31);
+
+    /// <summary>
+    /// The instant the closing window ends: the end of <paramref name="closesOn"/> (China time), or on a compressed
+    /// calendar the same number of days after the year's end at the compressed rate.
+    /// </summary>
+    public DateTimeOffset ClosingEnd(DateOnly closesOn)
+    {
+        var days = closesOn.DayNumber - new DateOnly(Year, 12, 31).DayNumber;
+        return IsCompressed
+            ? QuarterEnd(4) + (QuarterLength!.Value * (Math.Max(days, 0) / ClosingDaysPerQuarter))
+            : ChinaTime.StartOf(closesOn.AddDays(1));
     }
 
     /// <summary>The quarter (1..4) an instant falls in; 5 once the year is over.</summary>

@@ -80,6 +80,17 @@ public static class ChecklistRules
         return new ApplyResult(Outcome.Applied, applied, step.Status, next.Status);
     }
 
+    public const string ClosedForNewSubmissions = "本年度已截止提交：收尾期内只能审核已提交的材料、重新提交被退回的材料";
+
+    /// <summary>A refusal decided outside the step life cycle (e.g. a first submission in the closing window); a repeat is still a duplicate.</summary>
+    public static ApplyResult Refuse(ChecklistState state, ChecklistCommand command, string reason)
+    {
+        var status = state.Steps.TryGetValue(command.Step, out var step) ? step.Status : StepStatus.NotStarted;
+        return state.SeenCommandIds.Contains(command.Id)
+            ? new ApplyResult(Outcome.Duplicate, state, status, status)
+            : new ApplyResult(Outcome.Rejected, Remember(state, command.Id), status, status, reason);
+    }
+
     private static ChecklistState Remember(ChecklistState state, string id) =>
         state with { SeenCommandIds = [.. state.SeenCommandIds, id] };
 

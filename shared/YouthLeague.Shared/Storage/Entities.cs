@@ -39,6 +39,17 @@ public sealed class VillageEntity : EntityBase
     public string SecretaryUsername { get; set; } = "";
 
     public string DispatchingUnit { get; set; } = "";
+
+    /// <summary>The secretary's mobile (personal data: shown to the city's administrators, never logged).</summary>
+    public string SecretaryPhone { get; set; } = "";
+
+    /// <summary>The secretary's term as the city's sheet gives it (任职起止), e.g. "2024.03-2026.03".</summary>
+    public string Term { get; set; } = "";
+
+    /// <summary>A village that merged into another: kept with its history, no new year opens for it.</summary>
+    public bool Closed { get; set; }
+
+    public string MergedInto { get; set; } = "";
 }
 
 /// <summary>Row "checklist" of partition "{year}-{villageId}".</summary>
@@ -60,6 +71,12 @@ public sealed class ChecklistEntity : EntityBase
 
     /// <summary>The orchestration version the checklist started under (null in merges that do not set it).</summary>
     public int? Version { get; set; }
+
+    /// <summary>The calendar the checklist runs on (JSON), written when it starts; null before the closing window existed.</summary>
+    public string? CalendarJson { get; set; }
+
+    /// <summary>The last day of the checklist's closing window (yyyy-MM-dd), written when it starts.</summary>
+    public string? ClosesOn { get; set; }
 }
 
 /// <summary>Row "step-{key}": the step's state as the orchestration last wrote it.</summary>

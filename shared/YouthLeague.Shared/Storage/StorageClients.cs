@@ -88,5 +88,11 @@ public static class TableNames
     /// <summary>PartitionKey "{year}-{townId}" (RowKey "q{n}": a quarterly exchange meeting) or "{year}-recommended" (cases towns recommended to the city).</summary>
     public const string Meetings = "Meetings";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts, Meetings];
+    /// <summary>PartitionKey "year" (RowKey "{year}": the year's definition and opening) or "{year}-opened" (RowKey villageId: checklists started).</summary>
+    public const string Years = "Years";
+
+    /// <summary>PartitionKey "yyyy-MM" (China time): administrative actions, newest first.</summary>
+    public const string Audit = "Audit";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts, Meetings, Years, Audit];
 }

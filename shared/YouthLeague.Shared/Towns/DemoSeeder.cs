@@ -3,17 +3,23 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using YouthLeague.Checklist;
 using YouthLeague.Workflow;
+using YouthLeague.Years;
 
 namespace YouthLeague.Towns;
 
 public sealed record SeedResult(int Year, int Towns, int Villages, int Started, int AlreadyRunning);
 
 /// <summary>
-/// Loads seeds/demo.json (towns, villages, people) and starts this year's checklist (China time) for each
-/// village. Idempotent: rows are upserted and a running checklist is left as it is.
+/// Loads seeds/demo.json (towns, villages, people, with fixed ids and the demo password) and opens this year
+/// (China time) through the same services a city uses: the year's definition is published (the default file)
+/// and each village's checklist started and recorded as the opening does. Idempotent: rows are upserted and a
+/// running checklist is left as it is. Unlike the city's opening it starts the villages itself, with the calendar
+/// of this run (a compressed one when YouthLeague:QuarterLength is set), and returns only when all have started.
 /// </summary>
 public static class DemoSeeder
 {
+    public const string Actor = "demo-seed";
+
     public static async Task<SeedResult> SeedAsync(IServiceProvider services, IConfiguration config, CancellationToken cancellationToken)
     {
         var definitions = services.GetRequiredService<ChecklistDefinitions>();
@@ -24,27 +30,24 @@ public static class DemoSeeder
         await services.GetRequiredService<Auth.AccountService>().SeedDemoAsync(seed, password, cancellationToken);
 
         var clock = services.GetRequiredService<TimeProvider>();
+        var years = services.GetRequiredService<YearService>();
         var year = config.GetValue<int?>("YouthLeague:DemoYear") ?? ChinaTime.Year(clock.GetUtcNow());
-        // A quarter length (e.g. 00:00:20) compresses the year, for demos and tests; unset means the real calendar.
-        var calendar = config.GetValue<TimeSpan?>("YouthLeague:QuarterLength") is { } quarter
-            ? ChecklistCalendar.Compressed(year, clock.GetUtcNow().AddSeconds(2), quarter)
-            : ChecklistCalendar.Real(year);
+        var calendar = years.CalendarFor(year);
+        var opened = await years.EnsureOpenedAsync(Actor, year, calendar, cancellationToken);
+        if (!opened.Ok)
+        {
+            throw new InvalidOperationException($"Cannot open {year} for the demo: {opened.Title} {string.Join("; ", opened.Errors ?? [])}");
+        }
+
         var starter = services.GetRequiredService<ChecklistStarter>();
         var client = services.GetRequiredService<DurableTaskClient>();
         int started = 0, running = 0;
-        foreach (var village in seed.Villages)
+        await Parallel.ForEachAsync(seed.Villages, new ParallelOptions { MaxDegreeOfParallelism = YearOpener.Parallelism, CancellationToken = cancellationToken }, async (village, ct) =>
         {
-            var outcome = await starter.StartAsync(client, year, village.Id, village.TownId, calendar, cancellationToken);
-            if (outcome == StartOutcome.Started)
-            {
-                started++;
-            }
-            else
-            {
-                running++;
-            }
-        }
-
+            var outcome = await starter.StartAsync(client, year, village.Id, village.TownId, calendar, ct);
+            Interlocked.Increment(ref outcome == StartOutcome.Started ? ref started : ref running);
+        });
+        await years.MarkStartedAsync(year, seed.Villages.Select(v => (v.Id, v.TownId)), cancellationToken);
         return new SeedResult(year, seed.Towns.Count, seed.Villages.Count, started, running);
     }
 }

@@ -7,7 +7,7 @@ public sealed record Town(string Id, string Name);
 
 public sealed record Secretary(string Name, string Username);
 
-public sealed record Village(string Id, string Name, string TownId, Secretary Secretary);
+public sealed record Village(string Id, string Name, string TownId, Secretary Secretary, bool Closed = false);
 
 /// <summary>Towns and villages. Small tables (hundreds of rows): each list is one partition query.</summary>
 public sealed class DirectoryService(StorageClients storage)
@@ -129,5 +129,5 @@ public sealed class DirectoryService(StorageClients storage)
     }
 
     private static Village ToVillage(VillageEntity v) =>
-        new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername));
+        new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername), v.Closed);
 }

@@ -7,7 +7,8 @@ namespace YouthLeague.Workflow;
 /// <summary>
 /// One village's year. Waits for commands (submissions, reviews) and for the end of the current
 /// quarter; at each quarter end records the quarterly review and continues as new with the next
-/// quarter; after the fourth it closes the year with the assessment and completes.
+/// quarter; after the fourth it waits in the closing window (version 2) for reviews and resubmissions of returned
+/// items until the closing date, then closes the year with the assessment and completes.
 /// History stays bounded: at most <see cref="MaxCommandsPerGeneration"/> commands per generation,
 /// then continue-as-new (unprocessed events are kept).
 /// </summary>
@@ -26,7 +27,7 @@ public static class ChecklistOrchestration
         var log = context.CreateReplaySafeLogger(nameof(ChecklistOrchestration));
         var state = run.State;
         var handled = 0;
-        var quarterEnd = run.Calendar.QuarterEnd(run.Quarter);
+        var quarterEnd = run.WaitEnds;
         foreach (var carried in run.Carried ?? [])
         {
             state = await HandleAsync(context, run, state, carried, log);
@@ -54,16 +55,22 @@ public static class ChecklistOrchestration
                 continue;
             }
 
-            // The quarter is over. Record its review; a command that reached the waiter meanwhile is handled
-            // before the hand-over, later ones are carried into the next generation.
-            await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
-            log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
+            // The quarter (or the closing window) is over. Record the quarter's review; a command that reached the
+            // waiter meanwhile is handled before the hand-over, later ones are carried into the next generation.
+            if (!run.InClosingWindow)
+            {
+                await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
+                log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
+            }
+
             if (command.IsCompletedSuccessfully)
             {
                 state = await HandleAsync(context, run, state, await command, log);
             }
 
-            if (run.Quarter >= 4)
+            // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
+            var closeNow = run.InClosingWindow || (run.Quarter >= 4 && run.Version < ChecklistRun.ClosingWindowVersion);
+            if (closeNow)
             {
                 return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
             }
@@ -99,7 +106,11 @@ public static class ChecklistOrchestration
     private static async Task<ChecklistState> HandleAsync(
         TaskOrchestrationContext context, ChecklistRun run, ChecklistState state, ChecklistCommand command, ILogger log)
     {
-        var result = ChecklistRules.Apply(state, command);
+        // In the closing window only what was handed in during the year is reviewed or handed in again after a return.
+        var result = run.InClosingWindow && command.Kind == CommandKind.Submit
+            && state.Steps.TryGetValue(command.Step, out var step) && step.Status == StepStatus.NotStarted
+            ? ChecklistRules.Refuse(state, command, ChecklistRules.ClosedForNewSubmissions)
+            : ChecklistRules.Apply(state, command);
         if (result.Outcome == Outcome.Duplicate)
         {
             log.LogInformation("Repeated command {CommandId} ignored for {VillageId}", command.Id, state.VillageId);

@@ -6,17 +6,34 @@ namespace YouthLeague.Workflow;
 /// The orchestration input, carried across continue-as-new. <see cref="Version"/> is fixed when the
 /// instance starts and kept for its whole year (see docs/workflow.md, "Versioning").
 /// <see cref="Carried"/> holds commands that arrived during a hand-over; the next generation applies them first.
+/// Versions: 1 closes the year at the fourth quarter's end; 2 (<see cref="ClosingWindowVersion"/>) then waits in a
+/// closing window (<see cref="Quarter"/> 5) until <see cref="ClosesOn"/> for reviews and resubmissions of returned items.
+/// An input without a Version field was written by version 1 code, hence the default.
 /// </summary>
 public sealed record ChecklistRun(
     ChecklistState State,
     string TownId,
     ChecklistCalendar Calendar,
     int Quarter = 1,
-    int Version = ChecklistRun.CurrentVersion,
+    int Version = 1,
     int Generation = 0,
-    IReadOnlyList<ChecklistCommand>? Carried = null)
+    IReadOnlyList<ChecklistCommand>? Carried = null,
+    DateOnly? ClosesOn = null)
 {
-    public const int CurrentVersion = 1;
+    public const int ClosingWindowVersion = 2;
+
+    public const int CurrentVersion = ClosingWindowVersion;
+
+    /// <summary>The generation after the fourth quarter: reviews and resubmissions until the closing date.</summary>
+    public const int ClosingQuarter = 5;
+
+    public bool InClosingWindow => Quarter >= ClosingQuarter;
+
+    /// <summary>When the current generation's wait ends: its quarter's end, or in the closing window the closing date's end.</summary>
+    public DateTimeOffset WaitEnds => InClosingWindow ? Calendar.ClosingEnd(ClosesOn ?? Calendar.DefaultClosesOn) : Calendar.QuarterEnd(Quarter);
+
+    public static ChecklistRun Start(ChecklistState state, string townId, ChecklistCalendar calendar, DateOnly? closesOn = null) =>
+        new(state, townId, calendar, Version: CurrentVersion, ClosesOn: closesOn);
 }
 
 /// <summary>What a projection activity needs after a command: the new state and the change. Ids only.</summary>

@@ -15,12 +15,17 @@ public enum StartOutcome { Started, AlreadyRunning, AlreadyClosed }
 /// </summary>
 public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions)
 {
+    public Task<StartOutcome> StartAsync(
+        DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, CancellationToken cancellationToken = default) =>
+        StartAsync(client, year, villageId, townId, calendar, closesOn: null, cancellationToken);
+
+    /// <param name="closesOn">The last day of the year's closing window (default: 31 January of the next year).</param>
     public async Task<StartOutcome> StartAsync(
-        DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, CancellationToken cancellationToken = default)
+        DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, DateOnly? closesOn, CancellationToken cancellationToken = default)
     {
         var instanceId = WorkflowNames.InstanceId(year, villageId);
         var definition = definitions.For(year);
-        var run = new ChecklistRun(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar);
+        var run = ChecklistRun.Start(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar, closesOn);
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         switch (existing?.RuntimeStatus)
         {
@@ -75,6 +80,8 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
                 TownId = run.TownId,
                 Status = run.State.Status.ToWire(),
                 Version = run.Version,
+                CalendarJson = System.Text.Json.JsonSerializer.Serialize(run.Calendar, Json.Options),
+                ClosesOn = (run.ClosesOn ?? run.Calendar.DefaultClosesOn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             }),
         };
         batch.AddRange(run.State.Steps.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertMerge, new StepEntity

@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
     private static readonly Dictionary<string, Expect> SecretaryPage = Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
     private static readonly Dictionary<string, Expect> TownPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
     private static readonly Dictionary<string, Expect> CityPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Allowed);
+    private static readonly Dictionary<string, Expect> CityOnly = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Allowed);
     private static readonly Dictionary<string, Expect> WrongPasswordForEveryone = Rule(Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized);
 
     /// <summary>Route → how to call it (the path gets {placeholders} filled) and the outcome per caller. Ordered: sign-outs last (the API one first: the page one then finds the session already ended).</summary>
@@ -79,6 +80,25 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("ExportVolunteering", (c, _) => Get("/api/exports/2026/volunteering.csv"), TownOrCity),
         ("ExportMeetingPack", (c, _) => Get($"/api/exports/2026/meeting.xlsx?town={c.TownHere}&quarter=4"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
         ("ExportLedgerRollup", (c, _) => Get($"/api/exports/2026/ledger.xlsx?town={c.TownHere}"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
+        ("GetYearDefinition", (c, _) => Get("/api/years/2026/definition"), SignedIn),
+        ("PutYearDefinition", (c, _) => Json(HttpMethod.Put, "/api/years/2026/definition", new { year = 2026 }), CityOnly),
+        ("PublishYearDefinition", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/years/2026/definition/publish"), CityOnly),
+        ("OpenYear", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/years/2026/open"), CityOnly),
+        ("GetYear", (c, _) => Get("/api/years/2026"), SignedIn),
+        ("ListStuckChecklists", (c, _) => Get("/api/years/2026/stuck"), CityOnly),
+        ("RestartStuckChecklist", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/years/2026/stuck/{c.Village}/restart"), CityOnly),
+        ("ImportOrg", (c, _) => Form("/api/org/import?dryRun=true"), CityOnly),
+        ("ExportInvites", (c, _) => Get("/api/org/invites.xlsx"), TownOrCity),
+        ("ReissueInvite", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/org/invites/{c.Spare}"), VillageReview),
+        ("AddTown", (c, p) => Json(HttpMethod.Post, "/api/org/towns", new { name = $"新镇{c.Suffix}{p}" }), CityOnly),
+        ("RenameTown", (c, _) => Json(HttpMethod.Put, $"/api/org/towns/{c.TownHere}", new { name = "甲镇" }), CityOnly),
+        ("AddVillage", (c, p) => Json(HttpMethod.Post, "/api/org/villages", new { townId = c.TownHere, name = $"新村{p}" }), CityOnly),
+        ("RenameVillage", (c, _) => Json(HttpMethod.Put, $"/api/org/villages/{c.RotatingVillage}", new { name = "轮换村" }), CityOnly),
+        ("CloseVillage", (c, _) => Json(HttpMethod.Post, $"/api/org/villages/mx-{c.Suffix}-none/close", new { }), CityOnly),
+        ("ListAudit", (c, _) => Get("/api/audit"), CityOnly),
+        ("ExportAudit", (c, _) => Get("/api/audit.xlsx"), CityOnly),
+        ("SetupPage", (c, _) => Get("/setup"), Public),
+        ("SetupSubmit", (c, _) => Json(HttpMethod.Post, "/setup", new { secret = "x" }), Public),
         ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("LoginPage", (c, _) => Get("/login"), Public),
         ("StaticFile", (c, _) => Get(YouthLeague.Web.StaticAssets.Stylesheet.Url), Public),

@@ -47,9 +47,9 @@ public sealed class InMemoryChecklist : IAsyncDisposable
         return c;
     }
 
-    public async Task<string> StartYearAsync(string villageId, ChecklistCalendar calendar)
+    public async Task<string> StartYearAsync(string villageId, ChecklistCalendar calendar, DateOnly? closesOn = null)
     {
-        var run = new ChecklistRun(ChecklistState.New(calendar.Year, villageId, ChecklistDefinitionLoader.StepKeys), "town", calendar);
+        var run = ChecklistRun.Start(ChecklistState.New(calendar.Year, villageId, ChecklistDefinitionLoader.StepKeys), "town", calendar, closesOn);
         return await Client.ScheduleNewOrchestrationInstanceAsync(
             WorkflowNames.ChecklistOrchestrator, run, new StartOrchestrationOptions(WorkflowNames.InstanceId(calendar.Year, villageId)));
     }

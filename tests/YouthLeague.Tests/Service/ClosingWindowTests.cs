@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Xunit.Abstractions;
+using YouthLeague.Tests.Infrastructure;
+
+namespace YouthLeague.Tests.Service;
+
+/// <summary>
+/// A compressed year on the local host (8 s quarters): a plan handed in at the end of the fourth quarter is approved
+/// in the closing window and counted on time; a first submission in the window is refused.
+/// </summary>
+public sealed class ClosingWindowTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task CompressedYear_PlanHandedInAtEndOfQ4_ApprovedInClosingWindow_CountsOnTime()
+    {
+        var azurite = new Azurite();
+        await azurite.InitializeAsync();
+        try
+        {
+            var hub = "close" + Guid.NewGuid().ToString("N")[..8];
+            await using var host = new LocalHostProcess(azurite.ConnectionString, hub, new Dictionary<string, string>
+            {
+                ["YouthLeague:SetupSecret"] = ServiceLifecycleTests.Secret,
+                ["YouthLeague:QuarterLength"] = "00:00:08",
+            });
+            await host.StartAsync();
+            using var city = await ServiceLifecycleTests.SetUpAsync(host);
+            using (var r = await ServiceLifecycleTests.ImportAsync(city, ServiceLifecycleTests.OrgSheetGbk(ServiceLifecycleTests.ThreeVillages[0]), dryRun: false))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+
+            var invites = await ServiceLifecycleTests.InvitesAsync(city);
+            var secretary = invites.Single(i => i["角色"] == "第一书记");
+            var reviewer = invites.Single(i => i["角色"] == "镇街审核员");
+            await ServiceLifecycleTests.SetPasswordAsync(host, secretary["邀请链接（7 天内有效）"], "zhang-ming-2026");
+            await ServiceLifecycleTests.SetPasswordAsync(host, reviewer["邀请链接（7 天内有效）"], "reviewer-2026");
+            var village = secretary["用户名"]["sec.".Length..];
+
+            Assert.Equal(HttpStatusCode.OK, (await city.PostAsync("/api/years/2026/definition/publish", null)).StatusCode);
+            using (var r = await city.PostAsJsonAsync("/api/years/2026/open", new { closesOn = "2027-03-31" })) // a window of ≈ 90/92 of a quarter
+            {
+                Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+            }
+
+            await ServiceLifecycleTests.WaitOpenedAsync(city, 2026, 1);
+            var header = (await new TableClient(azurite.ConnectionString, "Checklists").GetEntityAsync<TableEntity>($"2026-{village}", "checklist")).Value;
+            var calendar = JsonSerializer.Deserialize<YouthLeague.Checklist.ChecklistCalendar>(header.GetString("CalendarJson"), YouthLeague.Workflow.Json.Options)!;
+            Assert.Equal("2027-03-31", header.GetString("ClosesOn"));
+            var q4Ends = calendar.QuarterEnd(4);
+            var windowEnds = calendar.ClosingEnd(new DateOnly(2027, 3, 31));
+
+            // The plan, handed in during the last part of Q4 (a compressed December).
+            await DelayUntil(q4Ends.AddSeconds(-2.5));
+            await host.SignInAsync(secretary["用户名"], "zhang-ming-2026");
+            using (var r = await host.SubmitAsync(2026, village, "plan", new Dictionary<string, string> { ["plan"] = "明年开展四次团日活动。" }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < q4Ends, "the machine was too slow to hand the plan in before Q4 ended");
+            await ServiceLifecycleTests.WaitStepAsync(host.Http, 2026, village, "plan", "submitted");
+
+            // The closing window: the year is "closing", a first submission is refused, the review goes through.
+            await DelayUntil(q4Ends.AddSeconds(0.7));
+            Assert.Equal("closing", JsonDocument.Parse(await city.GetStringAsync("/api/years/2026")).RootElement.GetProperty("status").GetString());
+            using (var r = await host.SubmitAsync(2026, village, "ledger", new Dictionary<string, string>()))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+                Assert.Contains("收尾期", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using var town = await host.SignedInAsync(reviewer["用户名"], "reviewer-2026");
+            using (var r = await town.PostAsJsonAsync($"/api/checklists/2026/{village}/steps/plan/reviews", new { decision = "approve" }))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < windowEnds, "the machine was too slow to review inside the closing window");
+            await ServiceLifecycleTests.WaitStepAsync(host.Http, 2026, village, "plan", "approved");
+
+            // After the closing date: assessed, the plan counted approved and on time (12 + 4).
+            var instances = new TableClient(azurite.ConnectionString, hub + "Instances");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while ((await instances.GetEntityAsync<TableEntity>($"checklist-2026-{village}", "")).Value.GetString("RuntimeStatus") != "Completed")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the year did not close:\n" + host.Output);
+                await Task.Delay(500);
+            }
+
+            var checklist = JsonDocument.Parse(await city.GetStringAsync($"/api/checklists/2026/{village}")).RootElement;
+            Assert.Equal(16, checklist.GetProperty("score").GetInt32());
+            Assert.Equal("closed", JsonDocument.Parse(await city.GetStringAsync("/api/years/2026")).RootElement.GetProperty("status").GetString());
+            output.WriteLine($"Q4 ended {q4Ends:o}, window ended {windowEnds:o}");
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+
+    private static async Task DelayUntil(DateTimeOffset at)
+    {
+        var wait = at - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+    }
+}
