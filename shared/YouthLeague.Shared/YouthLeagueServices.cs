@@ -34,7 +34,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Years.StuckChecklists>();
         services.AddSingleton<Org.ISheetReader, Org.BoundedSheetReader>();
         services.AddSingleton<Org.OrgService>();
-        services.AddSingleton<Org.Invites>();
+        services.AddSingleton<Org.InviteSheet>();
         services.AddSingleton<Setup.SetupService>();
         services.AddSingleton<Setup.Readiness>();
         services.AddSingleton<DirectoryService>();

@@ -10,7 +10,7 @@ using YouthLeague.Web;
 namespace YouthLeague.Functions.Http;
 
 /// <summary>The city's organisation: the org sheet import, towns and villages one by one, invite links.</summary>
-public sealed class OrgFunctions(OrgService org, Invites invites, Access access)
+public sealed class OrgFunctions(OrgService org, InviteSheet invites, Access access)
 {
     public sealed record NameBody(string? Name, string? TownId);
 
@@ -73,7 +73,7 @@ public sealed class OrgFunctions(OrgService org, Invites invites, Access access)
         }
 
         var lines = await invites.IssueAsync(who.Principal, who.Principal.Role == Roles.Town ? who.Principal.TownId : town, BaseUrl(req), req.HttpContext.RequestAborted);
-        return new FileContentResult(Invites.Sheet(lines).ToXlsx(), Sheet.XlsxType) { FileDownloadName = "invites.xlsx" };
+        return new FileContentResult(InviteSheet.Sheet(lines).ToXlsx(), Sheet.XlsxType) { FileDownloadName = "invites.xlsx" };
     }
 
     [Function("ReissueInvite")]

@@ -13,7 +13,7 @@ public sealed record InviteLine(string Name, string Username, string Role, strin
 /// Invite links to hand out: for every account in the caller's scope that has no password yet, a fresh link
 /// (the app keeps only a hash of each token, so a link can only be shown when it is made).
 /// </summary>
-public sealed class Invites(StorageClients storage, AccountService accounts, DirectoryService directory, AuditLog audit)
+public sealed class InviteSheet(StorageClients storage, AccountService accounts, Auth.Invites links, DirectoryService directory, AuditLog audit)
 {
     public static readonly string[] Columns = ["姓名", "用户名", "角色", "镇街", "村/社区", "邀请链接（7 天内有效）"];
 
@@ -35,7 +35,7 @@ public sealed class Invites(StorageClients storage, AccountService accounts, Dir
                 continue; // a predecessor's account, or a closed village's
             }
 
-            var token = await accounts.CreateInviteAsync(a.RowKey, cancellationToken);
+            var token = await links.CreateAsync(a, cancellationToken);
             lines.Add(new InviteLine(
                 a.DisplayName,
                 a.RowKey,
@@ -72,7 +72,7 @@ public sealed class Invites(StorageClients storage, AccountService accounts, Dir
             return (409, "该账户已设置密码；如需重新设置，请使用“重置密码”", null);
         }
 
-        var token = await accounts.CreateInviteAsync(account.RowKey, cancellationToken);
+        var token = await links.CreateAsync(account, cancellationToken);
         await audit.RecordAsync(actor.Username, AuditLog.Actions.InviteIssued, username, "重新发放邀请链接", cancellationToken);
         return (200, null, $"{baseUrl}/invite/{token}");
     }
