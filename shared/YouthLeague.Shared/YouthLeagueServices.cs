@@ -37,6 +37,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Org.InviteSheet>();
         services.AddSingleton<Setup.SetupService>();
         services.AddSingleton<Setup.Readiness>();
+        services.AddSingleton<Web.Service.YearAdminPages>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ChecklistReader>();
         services.AddSingleton<ChecklistProjection>();

@@ -98,6 +98,8 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("ListAudit", (c, _) => Get("/api/audit"), CityOnly),
         ("ExportAudit", (c, _) => Get("/api/audit.xlsx"), CityOnly),
         ("SetupPage", (c, _) => Get("/setup"), Public),
+        ("YearAdminPage", (c, _) => Get("/admin/years/2026"), CityPage),
+        ("YearAdminSubmit", (c, _) => Form("/admin/years/2026", ("intent", "none")), CityPage),
         ("SetupSubmit", (c, _) => Json(HttpMethod.Post, "/setup", new { secret = "x" }), Public),
         ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("LoginPage", (c, _) => Get("/login"), Public),

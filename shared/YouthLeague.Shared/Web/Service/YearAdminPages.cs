@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using YouthLeague.Auth;
+using YouthLeague.Checklist;
+using YouthLeague.Years;
+
+namespace YouthLeague.Web.Service;
+
+/// <summary>The city's year page: thin handlers over YearService and StuckChecklists.</summary>
+public sealed class YearAdminPages(YearService years, StuckChecklists stuck, ChecklistDefinitions definitions, Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer)
+{
+    public async Task<IActionResult> ShowAsync(HttpRequest req, string year, DurableTaskClient client, string? message = null, string? error = null, int status = 200)
+    {
+        var who = await access.RequireAsync(req, p => p.IsCity);
+        if (!who.Allowed)
+        {
+            return await pageAccess.RefusalAsync(who);
+        }
+
+        if (!Routes.TryYear(year, out var y))
+        {
+            return await pageAccess.NotFoundAsync(who, "年份无效");
+        }
+
+        var ct = req.HttpContext.RequestAborted;
+        var shown = await years.DefinitionAsync(y, ct);
+        var view = await years.ViewAsync(y, client, ct);
+        var stuckList = view.OpenedAt is null ? [] : await stuck.ListAsync(y, client, ct);
+        return await renderer.PageAsync<YearAdminPage, YearAdminModel>(
+            new(await support.ChromeAsync(req, who.Principal!), view, shown?.Definition, shown?.Source ?? "", stuckList, message, error), status);
+    }
+
+    public async Task<IActionResult> ActAsync(HttpRequest req, string year, DurableTaskClient client)
+    {
+        var who = await access.RequireAsync(req, p => p.IsCity);
+        if (!who.Allowed)
+        {
+            return await pageAccess.RefusalAsync(who);
+        }
+
+        if (!Routes.TryYear(year, out var y))
+        {
+            return await pageAccess.NotFoundAsync(who, "年份无效");
+        }
+
+        var (form, refusal) = await pageAccess.ReadFormAsync(req);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var ct = req.HttpContext.RequestAborted;
+        var actor = who.Principal!.Username;
+        switch (form!["intent"].ToString())
+        {
+            case "publish":
+                var published = await years.PublishAsync(actor, y, ct);
+                return published.Ok
+                    ? await ShowAsync(req, year, client, "已发布")
+                    : await ShowAsync(req, year, client, error: string.Join("；", [published.Title, .. published.Errors ?? []]), status: published.Status);
+            case "open":
+                DateOnly? closesOn = DateOnly.TryParseExact(form["closesOn"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var c) ? c : null;
+                var (outcome, result) = await years.OpenAsync(actor, y, client, closesOn, ct);
+                return outcome.Ok
+                    ? await ShowAsync(req, year, client, $"已开始为 {result!.Started} 个村开启清单（{result.AlreadyRunning} 个已在进行）")
+                    : await ShowAsync(req, year, client, error: string.Join("；", [outcome.Title, .. outcome.Errors ?? []]), status: outcome.Status);
+            case "restart":
+                var village = form["village"].ToString();
+                if (!Routes.IsId(village) || definitions.Find(y) is not { } definition)
+                {
+                    return await ShowAsync(req, year, client, error: "找不到该村", status: 404);
+                }
+
+                var (status, title) = await stuck.RestartAsync(actor, y, village, client, definition.Steps.Select(s => s.Key).ToList(), ct);
+                return status == 202 ? await ShowAsync(req, year, client, $"{village} 已重启") : await ShowAsync(req, year, client, error: title, status: status);
+            default:
+                return await ShowAsync(req, year, client, error: "未知的操作", status: 400);
+        }
+    }
+}
