@@ -54,6 +54,11 @@ public static class YouthLeagueServices
         services.AddSingleton<Committees.MeetingService>();
         services.AddSingleton<Committees.CommitteeExports>();
         services.AddSingleton<Auth.SessionTokens>();
+        services.AddSingleton<Auth.AccountTable>();
+        services.AddSingleton<Auth.SignInThrottle>();
+        services.AddSingleton<Auth.SignInService>();
+        services.AddSingleton<Auth.Sessions>();
+        services.AddSingleton<Auth.Invites>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();
         services.AddSingleton<Auth.SignInPages>();

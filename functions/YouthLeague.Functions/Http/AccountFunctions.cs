@@ -75,7 +75,7 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
             return Problems.Create(change.Status, change.Title ?? "操作失败", change.Errors);
         }
 
-        var invite = change.InviteToken is null ? null : $"{req.Scheme}://{req.Host}/invite/{change.InviteToken}";
+        var invite = change.InviteToken is null ? null : PublicOrigin.Url(req, "/invite/" + change.InviteToken);
         return new ObjectResult(new { inviteUrl = invite }) { StatusCode = change.Status };
     }
 }

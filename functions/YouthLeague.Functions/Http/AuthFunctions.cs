@@ -6,7 +6,7 @@ using YouthLeague.Web;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class AuthFunctions(AccountService accounts, Access access, SignInPages pages)
+public sealed class AuthFunctions(SignInService signIn, Sessions sessions, Access access, SignInPages pages)
 {
     public sealed record LoginBody(string? Username, string? Password);
 
@@ -20,14 +20,17 @@ public sealed class AuthFunctions(AccountService accounts, Access access, SignIn
             return body.Problem;
         }
 
-        var result = await accounts.SignInAsync(body.Value!.Username, body.Value.Password, req.HttpContext.RequestAborted);
-        return result.Outcome switch
+        var result = await signIn.SignInAsync(req, body.Value!.Username, body.Value.Password);
+        if (result.Outcome == SignInOutcome.LockedOut)
         {
-            SignInOutcome.SignedIn => new OkObjectResult(new { token = result.Token, role = result.Principal!.Role, scope = result.Principal.Scope }),
-            SignInOutcome.LockedOut => Problems.Create(429, "密码错误次数过多，账户已暂时锁定，请 15 分钟后再试"),
-            SignInOutcome.Disabled => Problems.Create(403, "该账户已停用"),
-            _ => Problems.Create(401, "用户名或密码不正确"),
-        };
+            var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - DateTimeOffset.UtcNow).TotalMinutes));
+            req.HttpContext.Response.Headers.RetryAfter = (minutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Create(429, $"尝试次数过多，请 {minutes} 分钟后再试");
+        }
+
+        return result.Outcome == SignInOutcome.SignedIn
+            ? new OkObjectResult(new { token = result.Token, role = result.Principal!.Role, scope = result.Principal.Scope })
+            : Problems.Create(401, "用户名或密码不正确");
     }
 
     [Function("Logout")]
@@ -40,7 +43,7 @@ public sealed class AuthFunctions(AccountService accounts, Access access, SignIn
             return who.Denied!;
         }
 
-        await accounts.SignOutAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
+        await sessions.SignOutAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
         return new NoContentResult();
     }
 

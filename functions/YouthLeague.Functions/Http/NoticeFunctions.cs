@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using YouthLeague.Auth;
 using YouthLeague.Notifications;
+using YouthLeague.Web;
 
 namespace YouthLeague.Functions.Http;
 
@@ -35,8 +36,7 @@ public sealed class NoticeFunctions(Outbox outbox, NotificationDispatcher dispat
         }
 
         var changed = await outbox.MarkAllReadAsync(who.Principal!.Username, req.HttpContext.RequestAborted);
-        var back = req.Query["back"].ToString();
-        return back.StartsWith('/') && !back.StartsWith("//", StringComparison.Ordinal) && !back.Contains('\\', StringComparison.Ordinal) ? new RedirectResult(back) : new OkObjectResult(new { marked = changed });
+        return Routes.LocalPath(req.Query["back"].ToString()) is { } back ? new RedirectResult(back) : new OkObjectResult(new { marked = changed });
     }
 
     /// <summary>Notifications to a town's people that the robot could not deliver, for its reviewer to follow up.</summary>

@@ -34,7 +34,7 @@ public enum VillageAccess
 /// cookie, or, only when configured, App Service Authentication), and whether their role and scope allow it.
 /// Cookie-authenticated changes must carry the anti-forgery token derived from that cookie.
 /// </summary>
-public sealed class Access(AccountService accounts, DirectoryService directory, Antiforgery antiforgery, IConfiguration config)
+public sealed class Access(Sessions sessions, DirectoryService directory, Antiforgery antiforgery, IConfiguration config)
 {
     public const string SessionCookie = "yl_session";
     public const string AntiforgeryField = "__RequestVerificationToken";
@@ -48,18 +48,18 @@ public sealed class Access(AccountService accounts, DirectoryService directory, 
         var ct = req.HttpContext.RequestAborted;
         if (EasyAuth && req.Headers[EasyAuthHeader].ToString() is { Length: > 0 } platformUser)
         {
-            return Result(await accounts.ResolveUsernameAsync(platformUser, ct));
+            return Result(await sessions.ResolveUsernameAsync(platformUser, ct));
         }
 
         var header = req.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Result(await accounts.ResolveAsync(header["Bearer ".Length..].Trim(), ct));
+            return Result(await sessions.ResolveAsync(header["Bearer ".Length..].Trim(), ct));
         }
 
         if (req.Cookies.TryGetValue(SessionCookie, out var cookie))
         {
-            var principal = await accounts.ResolveAsync(cookie, ct);
+            var principal = await sessions.ResolveAsync(cookie, ct);
             if (principal is not null && !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method))
             {
                 var unreadable = await Web.SubmissionForms.UnreadableAsync(req);

@@ -31,10 +31,6 @@ public sealed class AccountEntity : EntityBase
     /// <summary>Changes on sign-out, reset, disable and reassignment: every token issued before stops working.</summary>
     public string SecurityStamp { get; set; } = "";
 
-    public int FailedSignIns { get; set; }
-
-    public DateTimeOffset? LockedUntil { get; set; }
-
     /// <summary>Created from the demo seeds; refused on Azure.</summary>
     public bool Demo { get; set; }
 }

@@ -7,7 +7,7 @@ using YouthLeague.Web.Pages;
 namespace YouthLeague.Auth;
 
 /// <summary>Sign-in, sign-out and invite pages (zh-CN, plain form posts, work without JavaScript).</summary>
-public sealed class SignInPages(AccountService accounts, Access access, PageRenderer renderer)
+public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites invites, Access access, PageRenderer renderer)
 {
     public const string LoginAntiforgeryCookie = "yl_login_af";
     public const string InviteAntiforgeryCookie = "yl_invite_af";
@@ -15,7 +15,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
     public static CookieOptions SessionCookieOptions(HttpRequest req) => new()
     {
         HttpOnly = true,
-        Secure = req.IsHttps,
+        Secure = PublicOrigin.IsHttps(req),
         SameSite = SameSiteMode.Lax,
         Path = "/",
         MaxAge = SessionTokens.Lifetime,
@@ -52,7 +52,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
             return await LoginFormAsync(req, "页面已过期，请重新登录", username, 400);
         }
 
-        var result = await accounts.SignInAsync(username, form["password"].ToString(), req.HttpContext.RequestAborted);
+        var result = await signIn.SignInAsync(req, username, form["password"].ToString());
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
@@ -72,7 +72,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
         var who = await access.AuthenticateAsync(req);
         if (who.Principal is { } p && who.Allowed)
         {
-            await accounts.SignOutAsync(p.Username, req.HttpContext.RequestAborted);
+            await sessions.SignOutAsync(p.Username, req.HttpContext.RequestAborted);
         }
 
         req.HttpContext.Response.Cookies.Delete(Access.SessionCookie, new CookieOptions { Path = "/" });
@@ -81,7 +81,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
 
     public async Task<IActionResult> InviteFormAsync(HttpRequest req, string token, string? error = null, int status = 200)
     {
-        var (invite, problem) = await accounts.FindInviteAsync(token, req.HttpContext.RequestAborted);
+        var (invite, problem) = await invites.FindAsync(token, req.HttpContext.RequestAborted);
         if (invite is null)
         {
             return await renderer.PageAsync<MessagePage, MessageModel>(
@@ -112,7 +112,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
             return await InviteFormAsync(req, token, problem, 422);
         }
 
-        var result = await accounts.AcceptInviteAsync(token, password, req.HttpContext.RequestAborted);
+        var result = await invites.AcceptAsync(token, password, req.HttpContext.RequestAborted);
         if (result is null)
         {
             return await InviteFormAsync(req, token);
@@ -129,7 +129,7 @@ public sealed class SignInPages(AccountService accounts, Access access, PageRend
     private static string DoubleSubmit(HttpRequest req, string cookie, string path)
     {
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        req.HttpContext.Response.Cookies.Append(cookie, token, new CookieOptions { HttpOnly = true, Secure = req.IsHttps, SameSite = SameSiteMode.Strict, Path = path });
+        req.HttpContext.Response.Cookies.Append(cookie, token, new CookieOptions { HttpOnly = true, Secure = PublicOrigin.IsHttps(req), SameSite = SameSiteMode.Strict, Path = path });
         return token;
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MiniExcelLibs;
+using YouthLeague.Sheets;
 using YouthLeague.Web;
 
 namespace YouthLeague.Ledger;
@@ -11,37 +11,41 @@ public static class LedgerFiles
 
     public const long MaxBytes = 2 * 1024 * 1024;
 
+    /// <summary>Bounds of an imported ledger file: the register's rows plus the header, the template's columns with room to spare.</summary>
+    public static readonly SheetLimits Limits = new() { MaxRows = LedgerRules.MaxRows + 1, MaxColumns = 64, MaxCellChars = 1000 };
+
+    private static readonly SheetColumn[] Expected = [.. Columns.Select((c, i) => new SheetColumn(c, Required: i < 5))];
+
+    /// <summary>
+    /// The rows of an uploaded .xlsx or .csv. A file over <see cref="Limits"/> throws <see cref="SheetRejectedException"/>
+    /// (stops being read as soon as it is over); a header that is not the template's is one error for row 0.
+    /// </summary>
     public static (List<LedgerRow> Rows, List<RowError> Errors) Read(Stream content, string kind)
     {
-        var records = kind == "xlsx" ? ReadXlsx(content) : ReadCsv(content);
+        var table = SheetReader.Read(content, kind, Limits);
         var rows = new List<LedgerRow>();
         var errors = new List<RowError>();
-        if (records.Header is null || Columns.Take(5).Any(c => !records.Header.Contains(c)))
+        var header = SheetHeader.Find(table, Expected);
+        if (header is null)
         {
             errors.Add(new RowError(0, "表头与模板不一致，请下载模板后按列填写：" + string.Join("、", Columns)));
             return (rows, errors);
         }
 
-        for (var i = 0; i < records.Rows.Count; i++)
+        foreach (var r in header.DataRows)
         {
-            var r = records.Rows[i];
-            string? Cell(string column) => r.TryGetValue(column, out var v) ? v?.Trim() : null;
-            if (r.Values.All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
+            string? Cell(string column) => header.Value(r, column);
             var year = LedgerRules.ParseYear(Cell("出生年份"));
             var member = LedgerRules.ParseYesNo(Cell("是否团员"));
             var consent = LedgerRules.ParseYesNo(Cell("监护人已同意"));
             if (year is null)
             {
-                errors.Add(new RowError(i + 2, "出生年份应为四位数字，如 2001"));
+                errors.Add(new RowError(r.Number, "出生年份应为四位数字，如 2001"));
             }
 
             if (member is null || consent is null)
             {
-                errors.Add(new RowError(i + 2, "“是否团员”“监护人已同意”请填“是”或“否”"));
+                errors.Add(new RowError(r.Number, "“是否团员”“监护人已同意”请填“是”或“否”"));
             }
 
             rows.Add(new LedgerRow(null, Cell("姓名") ?? "", Cell("性别") ?? "", year ?? 0, member ?? false, Cell("联系电话"), Cell("学历"), Cell("工作或学习单位"), Cell("备注"), consent ?? false));
@@ -59,32 +63,4 @@ public static class LedgerFiles
         r.Name, r.Sex, r.BirthYear.ToString(CultureInfo.InvariantCulture), LedgerRules.YesNo(r.IsLeagueMember), r.Phone ?? "",
         r.Education ?? "", r.Occupation ?? "", r.Note ?? "", LedgerRules.YesNo(r.GuardianConsent),
     ];
-
-    private sealed record Sheet(IReadOnlyList<string>? Header, List<Dictionary<string, string?>> Rows);
-
-    private static Sheet ReadCsv(Stream content)
-    {
-        using var reader = new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var lines = Web.Csv.Read(reader);
-        if (lines.Count == 0)
-        {
-            return new Sheet(null, []);
-        }
-
-        var header = lines[0].Select(h => h.Trim()).ToList();
-        var rows = lines.Skip(1)
-            .Select(l => header.Select((h, i) => (h, v: i < l.Count ? l[i] : null)).GroupBy(x => x.h).ToDictionary(g => g.Key, g => g.First().v))
-            .ToList();
-        return new Sheet(header, rows);
-    }
-
-    private static Sheet ReadXlsx(Stream content)
-    {
-        var rows = content.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>()
-            .Select(r => r.ToDictionary(kv => kv.Key.Trim(), kv => kv.Value is null ? null : Convert.ToString(kv.Value, CultureInfo.InvariantCulture)))
-            .ToList();
-        content.Position = 0;
-        var header = content.GetColumns(useHeaderRow: true)?.Select(c => c.Trim()).ToList();
-        return new Sheet(header, rows);
-    }
 }

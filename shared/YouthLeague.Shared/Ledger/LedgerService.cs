@@ -59,8 +59,14 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
     /// <summary>The register as it was in a handed-in <paramref name="version"/> (none if that version is unknown), or now if null.</summary>
     public async Task<IReadOnlyList<LedgerRow>> ReadVersionAsync(int year, string villageId, string? version, bool showPhones, CancellationToken cancellationToken = default)
     {
-        var (current, rows, _) = await LoadAsync(year, villageId, cancellationToken);
-        return Rows(rows, version ?? current, showPhones);
+        var pk = Keys.Checklist(year, villageId);
+        if (version is null)
+        {
+            var (current, rows, _) = await LoadAsync(year, villageId, cancellationToken);
+            return Rows(rows, current, showPhones);
+        }
+
+        return Rows(await LoadVersionAsync(pk, version, cancellationToken), version, showPhones);
     }
 
     /// <summary>Pins the register as it is now for a submission of the ledger step; a 422 if it has nobody in it, 409 if it changed meanwhile.</summary>
@@ -167,7 +173,7 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         }
 
         var pk = Keys.Checklist(year, villageId);
-        var (oldVersion, oldRows, pointer) = await LoadAsync(year, villageId, cancellationToken);
+        var (oldVersion, _, pointer) = await LoadAsync(year, villageId, cancellationToken);
         if (expectedVersion is not null && expectedVersion != oldVersion)
         {
             return new LedgerChange(409, "台账刚被修改过（可能在另一台设备上），请刷新后再试");
@@ -230,7 +236,18 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
             pinned.Add(VersionOf(pin.RowKey[PinPrefix.Length..]));
         }
 
-        await DeleteAsync(oldRows.Where(r => !r.RowKey.StartsWith(version + "-", StringComparison.Ordinal) && !pinned.Contains(VersionOf(r.RowKey))), cancellationToken);
+        // The old version's rows, and any left by an edit that died before its pointer flipped: keys only, the rows are not read.
+        var stale = new List<LedgerEntity>();
+        await foreach (var key in Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"v"} and RowKey lt {"w"}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (!key.RowKey.StartsWith(version + "-", StringComparison.Ordinal) && !pinned.Contains(VersionOf(key.RowKey)))
+            {
+                stale.Add(new LedgerEntity { PartitionKey = pk, RowKey = key.RowKey });
+            }
+        }
+
+        await DeleteAsync(stale, cancellationToken);
         log.LogInformation("Ledger of {VillageId} {Year} replaced: {Count} rows (was version {Old})", villageId, year, entities.Count, oldVersion);
         return new LedgerChange(200, Count: entities.Count);
     }
@@ -246,6 +263,10 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         try
         {
             (incoming, errors) = LedgerFiles.Read(content, kind);
+        }
+        catch (Sheets.SheetRejectedException ex)
+        {
+            return new LedgerChange(ex.Status, ex.Message, [new RowError(0, ex.Message)]);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -276,21 +297,27 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         return result.Status == 200 ? result with { Count = incoming.Count } : result;
     }
 
+    /// <summary>The pointer and the rows of the current version only: kept snapshots are not read (a read costs the register's size, not its history).</summary>
     private async Task<(string Version, List<LedgerEntity> Rows, TableEntity? Pointer)> LoadAsync(int year, string villageId, CancellationToken cancellationToken)
     {
         var pk = Keys.Checklist(year, villageId);
         var pointer = await Table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
         var version = pointer.HasValue ? pointer.Value!.GetString("Version") : "";
+        var rows = version.Length == 0 ? [] : await LoadVersionAsync(pk, version, cancellationToken);
+        return (version, rows, pointer.HasValue ? pointer.Value : null);
+    }
+
+    /// <summary>The rows of one version: RowKeys "{version}-…", a range query ('.' follows '-').</summary>
+    private async Task<List<LedgerEntity>> LoadVersionAsync(string pk, string version, CancellationToken cancellationToken)
+    {
         var rows = new List<LedgerEntity>();
-        await foreach (var row in Table.QueryAsync<LedgerEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ne {Pointer}"), cancellationToken: cancellationToken))
+        await foreach (var row in Table.QueryAsync<LedgerEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {version + "-"} and RowKey lt {version + "."}"), cancellationToken: cancellationToken))
         {
-            if (!row.RowKey.StartsWith(PinPrefix, StringComparison.Ordinal))
-            {
-                rows.Add(row);
-            }
+            rows.Add(row);
         }
 
-        return (version, rows, pointer.HasValue ? pointer.Value : null);
+        return rows;
     }
 
     private static string VersionOf(string rowKey) => rowKey.IndexOf('-', StringComparison.Ordinal) is var dash and > 0 ? rowKey[..dash] : rowKey;

@@ -1,25 +1,19 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace YouthLeague.Web;
 
 /// <summary>CSV as Excel in China opens it: RFC 4180 (CsvHelper), CRLF, UTF-8 with BOM so Chinese shows, formula-safe.</summary>
 public static class Csv
 {
-    private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
-    {
-        NewLine = "\r\n",
-        // Our own guard below: CsvHelper's would also change negative numbers such as -5.
-        InjectionOptions = InjectionOptions.None,
-    };
+    // Our own formula guard below (CsvHelper's injection option is left off): it keeps numbers such as -5 as they are.
+    private static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { WriteByteOrderMark = true, Injection = CsvInjection.None };
 
     public static byte[] Write(IEnumerable<IEnumerable<string?>> rows)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
-        using (var csv = new CsvWriter(writer, Configuration))
+        using (var csv = CsvWriter.Create(buffer, Options, leaveOpen: true))
         {
             foreach (var row in rows)
             {
@@ -28,7 +22,7 @@ public static class Csv
                     csv.WriteField(Guard(field));
                 }
 
-                csv.NextRecord();
+                csv.EndRecord();
             }
         }
 

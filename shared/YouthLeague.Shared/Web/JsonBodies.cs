@@ -8,7 +8,11 @@ public sealed record JsonBody<T>(T? Value, ObjectResult? Problem);
 
 public sealed record ReviewBody(string? Decision, string? Comment, bool? Exemplary);
 
-/// <summary>Reads a JSON request body; malformed or oversized JSON is a 400 a person can read.</summary>
+/// <summary>
+/// Reads a JSON request body; malformed JSON is a 400, over <see cref="MaxBytes"/> a 413, a person can read either.
+/// The cap is enforced while reading (a chunked body has no Content-Length to check first), so a request costs at
+/// most about <see cref="MaxBytes"/> of memory whatever it sends.
+/// </summary>
 public static class JsonBodies
 {
     public const long MaxBytes = 1024 * 1024;
@@ -30,8 +34,13 @@ public static class JsonBodies
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(req.Body, Options, req.HttpContext.RequestAborted);
+            await using var body = new BoundedReadStream(req.Body, MaxBytes);
+            var value = await JsonSerializer.DeserializeAsync<T>(body, Options, req.HttpContext.RequestAborted);
             return value is null ? new(null, Problems.BadRequest("请求内容为空")) : new(value, null);
+        }
+        catch (BodyTooLargeException)
+        {
+            return new(null, Problems.Create(413, "提交的内容过大"));
         }
         catch (JsonException)
         {

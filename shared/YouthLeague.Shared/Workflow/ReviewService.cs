@@ -52,6 +52,10 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
         {
             errors.Add("comment", $"意见最多 {MaxCommentLength} 个字");
         }
+        else if (comment.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors.Add("comment", "意见含有不可见的控制字符，请删除后再提交");
+        }
 
         if (request.Exemplary && kind == CommandKind.Return)
         {

@@ -9,7 +9,7 @@ using YouthLeague.Towns;
 
 namespace YouthLeague.Tests.Auth;
 
-/// <summary>Accounts, invites, lockout and tokens against real Table and Blob storage (Azurite), with a fake clock.</summary>
+/// <summary>Accounts, invites, sign-in throttling and tokens against real Table and Blob storage (Azurite), with a fake clock.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
 {
@@ -17,9 +17,15 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
     private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
     private ServiceProvider services = null!;
     private AccountService accounts = null!;
+    private SignInService signIn = null!;
+    private Sessions sessions = null!;
+    private Invites invites = null!;
     private Principal city = null!;
 
     private string Village => "acc-" + suffix;
+
+    /// <summary>The client address every attempt here comes from, unless a test says otherwise.</summary>
+    private string Client => "10.0.0.1-" + suffix;
 
     private string Town => "acct" + suffix;
 
@@ -28,6 +34,9 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
         services = Services(azurite.ConnectionString, clock);
         await services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         accounts = services.GetRequiredService<AccountService>();
+        signIn = services.GetRequiredService<SignInService>();
+        sessions = services.GetRequiredService<Sessions>();
+        invites = services.GetRequiredService<Invites>();
         var seed = new DemoSeed(
             new CitySeed("zoucheng", "邹城市", new PersonSeed("city." + suffix, "市")),
             [new TownSeed(Town, "测试镇", new PersonSeed("town." + Town, "审核员"))],
@@ -56,81 +65,211 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
         var created = await accounts.CreateAsync(city, "inv1-" + suffix, Roles.Secretary, Village, "新书记");
         Assert.Equal(201, created.Status);
 
-        var first = await accounts.AcceptInviteAsync(created.InviteToken!, "abcd1234");
-        var second = await accounts.AcceptInviteAsync(created.InviteToken!, "other5678");
+        var first = await invites.AcceptAsync(created.InviteToken!, "abcd1234");
+        var second = await invites.AcceptAsync(created.InviteToken!, "other5678");
 
         Assert.Equal(SignInOutcome.SignedIn, first!.Outcome);
         Assert.Null(second);
-        Assert.Contains("已经使用", (await accounts.FindInviteAsync(created.InviteToken)).Problem);
-        Assert.Equal(SignInOutcome.SignedIn, (await accounts.SignInAsync("inv1-" + suffix, "abcd1234")).Outcome);
-        Assert.Equal(SignInOutcome.WrongCredentials, (await accounts.SignInAsync("inv1-" + suffix, "other5678")).Outcome);
+        Assert.Contains("已经使用", (await invites.FindAsync(created.InviteToken)).Problem);
+        Assert.Equal(SignInOutcome.SignedIn, (await signIn.SignInAsync(Client, "inv1-" + suffix, "abcd1234")).Outcome);
+        Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, "inv1-" + suffix, "other5678")).Outcome);
     }
 
     [Fact]
     public async Task AcceptInvite_AfterItExpired_Refused()
     {
         var created = await accounts.CreateAsync(city, "inv2-" + suffix, Roles.Secretary, Village, "新书记");
-        clock.Advance(AccountService.InviteLifetime + TimeSpan.FromMinutes(1));
+        clock.Advance(Invites.Lifetime + TimeSpan.FromMinutes(1));
 
-        Assert.Null(await accounts.AcceptInviteAsync(created.InviteToken!, "abcd1234"));
-        Assert.Contains("过期", (await accounts.FindInviteAsync(created.InviteToken)).Problem);
+        Assert.Null(await invites.AcceptAsync(created.InviteToken!, "abcd1234"));
+        Assert.Contains("过期", (await invites.FindAsync(created.InviteToken)).Problem);
     }
 
     [Fact]
-    public async Task SignIn_RepeatedWrongPasswords_LocksOutEvenTheRightOneUntilItExpires()
+    public async Task SignIn_RepeatedWrongPasswords_LocksThatClientOutUntilItExpiresThenLongerAfterTheNextFailure()
     {
         var user = "sec." + Village;
-        for (var i = 0; i < AccountService.MaxFailedSignIns - 1; i++)
+        for (var i = 0; i < SignInThrottle.PerAccount; i++)
         {
-            Assert.Equal(SignInOutcome.WrongCredentials, (await accounts.SignInAsync(user, "wrong-" + i)).Outcome);
+            Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, user, "wrong-" + i)).Outcome);
         }
 
-        Assert.Equal(SignInOutcome.LockedOut, (await accounts.SignInAsync(user, "wrong-last")).Outcome);
-        Assert.Equal(SignInOutcome.LockedOut, (await accounts.SignInAsync(user, "demo-pass-1")).Outcome);
+        Assert.Equal(SignInOutcome.LockedOut, (await signIn.SignInAsync(Client, user, "demo-pass-1")).Outcome);
 
-        clock.Advance(AccountService.LockoutDuration + TimeSpan.FromSeconds(1));
-        Assert.Equal(SignInOutcome.SignedIn, (await accounts.SignInAsync(user, "demo-pass-1")).Outcome);
+        clock.Advance(SignInThrottle.FirstLock + TimeSpan.FromSeconds(1));
+        Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, user, "wrong-again")).Outcome);
+        var locked = await signIn.SignInAsync(Client, user, "demo-pass-1");
+        Assert.Equal(SignInOutcome.LockedOut, locked.Outcome);
+        Assert.Equal(clock.GetUtcNow() + (2 * SignInThrottle.FirstLock), locked.LockedUntil);
+
+        clock.Advance((2 * SignInThrottle.FirstLock) + TimeSpan.FromSeconds(1));
+        Assert.Equal(SignInOutcome.SignedIn, (await signIn.SignInAsync(Client, user, "demo-pass-1")).Outcome);
+        Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, user, "wrong-after-success")).Outcome);
+    }
+
+    [Fact]
+    public async Task Lockout_40ConcurrentWrongPasswords_AllCountAndOnlyFiveAreTried()
+    {
+        var user = "sec." + Village;
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => signIn.SignInAsync(Client, user, "wrong-" + i))));
+
+        Assert.Equal(SignInThrottle.PerAccount, results.Count(r => r.Outcome == SignInOutcome.WrongCredentials));
+        Assert.Equal(40 - SignInThrottle.PerAccount, results.Count(r => r.Outcome == SignInOutcome.LockedOut));
+        Assert.Equal(SignInOutcome.LockedOut, (await signIn.SignInAsync(Client, user, "demo-pass-1")).Outcome);
+    }
+
+    [Fact]
+    public async Task Lockout_StrangerLocksTheAccountFromTheirClient_RealUserFromAnotherClientStillSignsIn()
+    {
+        var user = "sec." + Village;
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => signIn.SignInAsync(Client, user, "guess-" + i))));
+
+        var real = await signIn.SignInAsync("192.168.7.7-" + suffix, user, "demo-pass-1");
+        Assert.Equal(SignInOutcome.SignedIn, real.Outcome);
+        Assert.NotNull(await sessions.ResolveAsync(real.Token));
+        Assert.Equal(SignInOutcome.LockedOut, (await signIn.SignInAsync(Client, user, "demo-pass-1")).Outcome);
+    }
+
+    [Fact]
+    public async Task Lockout_OneClientSprayingManyUsernames_IsThrottledAcrossThem()
+    {
+        for (var i = 0; i < SignInThrottle.PerClient; i++)
+        {
+            Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, $"spray{i}-{suffix}", "wrong-1")).Outcome);
+        }
+
+        Assert.Equal(SignInOutcome.LockedOut, (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Outcome);
+        Assert.Equal(SignInOutcome.SignedIn, (await signIn.SignInAsync("10.9.9.9-" + suffix, "sec." + Village, "demo-pass-1")).Outcome);
+    }
+
+    [Fact]
+    public async Task Lockout_UnknownUsername_AnswersExactlyAsAKnownOne()
+    {
+        SignInOutcome[] Outcomes(IEnumerable<SignInResult> results) => [.. results.Select(r => r.Outcome)];
+        var known = new List<SignInResult>();
+        var unknown = new List<SignInResult>();
+        for (var i = 0; i < SignInThrottle.PerAccount + 2; i++)
+        {
+            known.Add(await signIn.SignInAsync(Client, "sec." + Village, "wrong-" + i));
+            unknown.Add(await signIn.SignInAsync(Client, "nobody-" + suffix, "wrong-" + i));
+        }
+
+        Assert.Equal(Outcomes(known), Outcomes(unknown));
+        Assert.Contains(SignInOutcome.LockedOut, Outcomes(unknown));
+    }
+
+    [Fact]
+    public async Task SignIn_DisabledAccount_SameAnswerForTheRightAndAWrongPassword()
+    {
+        var created = await accounts.CreateAsync(city, "dis-" + suffix, Roles.Secretary, Village, "书记");
+        await invites.AcceptAsync(created.InviteToken!, "right1234");
+        await accounts.DisableAsync(city, "dis-" + suffix);
+
+        var right = await signIn.SignInAsync(Client, "dis-" + suffix, "right1234");
+        var wrong = await signIn.SignInAsync(Client, "dis-" + suffix, "wrong1234");
+        Assert.Equal(SignInOutcome.WrongCredentials, right.Outcome);
+        Assert.Equal(right, wrong);
+    }
+
+    [Fact]
+    public async Task Invites_ResetThenDisable_TheFirstInviteNoLongerSetsAPasswordOrReenables()
+    {
+        var user = "old-" + suffix;
+        var first = (await accounts.CreateAsync(city, user, Roles.Secretary, Village, "书记")).InviteToken!;
+        var second = (await accounts.ResetAsync(city, user)).InviteToken!;
+        Assert.Equal(Invites.Revoked, (await invites.FindAsync(first)).Problem);
+
+        Assert.Equal(200, (await accounts.DisableAsync(city, user)).Status);
+
+        Assert.Null(await invites.AcceptAsync(first, "taken1234"));
+        Assert.Null(await invites.AcceptAsync(second, "taken1234"));
+        Assert.Equal(Invites.Revoked, (await invites.FindAsync(second)).Problem);
+        var account = (await accounts.FindAsync(user))!;
+        Assert.True(account.Disabled);
+        Assert.Equal("", account.PasswordHash);
+        Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, user, "taken1234")).Outcome);
+        Assert.Equal(409, (await accounts.ResetAsync(city, user)).Status);
+    }
+
+    [Fact]
+    public async Task Invites_ResetEndsSessions_AndAnInviteOpenedBeforeTheResetIsVoid()
+    {
+        var user = "ses-" + suffix;
+        var created = await accounts.CreateAsync(city, user, Roles.Secretary, Village, "书记");
+        var session = (await invites.AcceptAsync(created.InviteToken!, "first1234"))!.Token!;
+        Assert.NotNull(await sessions.ResolveAsync(session));
+
+        var reset = await accounts.ResetAsync(city, user);
+        Assert.Null(await sessions.ResolveAsync(session));
+        Assert.Equal(SignInOutcome.SignedIn, (await invites.AcceptAsync(reset.InviteToken!, "second1234"))!.Outcome);
     }
 
     [Fact]
     public async Task Resolve_ForgedOrTamperedOrReplayedToken_IsRefused()
     {
-        var signIn = await accounts.SignInAsync("sec." + Village, "demo-pass-1");
-        var token = signIn.Token!;
-        Assert.NotNull(await accounts.ResolveAsync(token));
+        var signedIn = await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1");
+        var token = signedIn.Token!;
+        Assert.NotNull(await sessions.ResolveAsync(token));
 
         // Same signature, payload claiming to be the city account.
         var parts = token.Split('.');
-        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[0].Replace('-', '+').Replace('_', '/').PadRight((parts[0].Length + 3) / 4 * 4, '=')));
-        var forged = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.Replace("sec." + Village, "city." + suffix, StringComparison.Ordinal)))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + parts[1];
-        Assert.Null(await accounts.ResolveAsync(forged));
-        Assert.Null(await accounts.ResolveAsync("not-a-token"));
-        Assert.Null(await accounts.ResolveAsync(parts[0] + "." + new string('A', parts[1].Length)));
+        Assert.Equal(3, parts.Length); // key id, payload, signature
+        var payload = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(parts[1].Replace('-', '+').Replace('_', '/').PadRight((parts[1].Length + 3) / 4 * 4, '=')));
+        var forged = parts[0] + "." + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(payload.Replace("sec." + Village, "city." + suffix, StringComparison.Ordinal)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_') + "." + parts[2];
+        Assert.Null(await sessions.ResolveAsync(forged));
+        Assert.Null(await sessions.ResolveAsync("not-a-token"));
+        Assert.Null(await sessions.ResolveAsync(parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length)));
+        Assert.Null(await sessions.ResolveAsync("k9." + parts[1] + "." + parts[2])); // a key id that is not accepted
 
         // After sign-out the same token, replayed, opens nothing.
-        await accounts.SignOutAsync("sec." + Village);
-        Assert.Null(await accounts.ResolveAsync(token));
+        await sessions.SignOutAsync("sec." + Village);
+        Assert.Null(await sessions.ResolveAsync(token));
 
         // Expired tokens are refused too.
-        var fresh = (await accounts.SignInAsync("sec." + Village, "demo-pass-1")).Token!;
+        var fresh = (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
         clock.Advance(SessionTokens.Lifetime + TimeSpan.FromMinutes(1));
-        Assert.Null(await accounts.ResolveAsync(fresh));
+        Assert.Null(await sessions.ResolveAsync(fresh));
+    }
+
+    [Fact]
+    public async Task SessionKey_Rotated_OldTokensWorkWhileTheirKeyIsAcceptedThenNot()
+    {
+        var old = (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
+        var rotatedId = "r" + suffix;
+        await using var rotated = Services(azurite.ConnectionString, clock, new Dictionary<string, string?>
+        {
+            ["YouthLeague:Auth:SigningKeyId"] = rotatedId,
+            ["YouthLeague:Auth:AcceptedKeyIds"] = SessionTokens.LegacyKeyId,
+        });
+        var fresh = (await rotated.GetRequiredService<SignInService>().SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
+        Assert.StartsWith(rotatedId + ".", fresh, StringComparison.Ordinal);
+        Assert.NotNull(await rotated.GetRequiredService<Sessions>().ResolveAsync(old));
+        Assert.NotNull(await rotated.GetRequiredService<Sessions>().ResolveAsync(fresh));
+        Assert.Null(await sessions.ResolveAsync(fresh)); // a host that does not accept the new id yet refuses it
+
+        await using var retired = Services(azurite.ConnectionString, clock, new Dictionary<string, string?> { ["YouthLeague:Auth:SigningKeyId"] = rotatedId });
+        Assert.Null(await retired.GetRequiredService<Sessions>().ResolveAsync(old));
+        Assert.NotNull(await retired.GetRequiredService<Sessions>().ResolveAsync(fresh));
     }
 
     [Fact]
     public async Task ReassignSecretary_Rotation_OldSecretaryLosesAccessNewOneGetsInvite()
     {
         var reviewer = new Principal("town." + Town, Roles.Town, Town, Town);
-        var oldToken = (await accounts.SignInAsync("sec." + Village, "demo-pass-1")).Token!;
+        var oldToken = (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Token!;
 
         var change = await accounts.ReassignSecretaryAsync(reviewer, Village, "new-" + suffix, "接任书记");
 
         Assert.Equal(201, change.Status);
-        Assert.Null(await accounts.ResolveAsync(oldToken));
-        Assert.Equal(SignInOutcome.Disabled, (await accounts.SignInAsync("sec." + Village, "demo-pass-1")).Outcome);
+        Assert.Null(await sessions.ResolveAsync(oldToken));
+        Assert.Equal(SignInOutcome.WrongCredentials, (await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1")).Outcome);
+        var old = (await accounts.FindAsync("sec." + Village))!;
+        Assert.True(old.Disabled);
+        Assert.Equal("", old.Scope); // loses the village for good, even if someone re-enabled the row
+        Assert.Equal(409, (await accounts.ResetAsync(reviewer, "sec." + Village)).Status);
         Assert.Equal("new-" + suffix, (await services.GetRequiredService<DirectoryService>().FindVillageAsync(Village))!.Secretary.Username);
-        var accepted = await accounts.AcceptInviteAsync(change.InviteToken!, "jieren123");
+        var accepted = await invites.AcceptAsync(change.InviteToken!, "jieren123");
         Assert.Equal(Village, accepted!.Principal!.Scope);
     }
 

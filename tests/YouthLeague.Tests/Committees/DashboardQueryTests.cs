@@ -105,9 +105,9 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
         var meetings = services.GetRequiredService<MeetingPages>();
         var directory = services.GetRequiredService<DirectoryService>();
 
-        var seeded = await MeasureAsync(counter, accounts, "town." + seededTown.Id, r => pages.TownAsync(r, seededTown.Id));
+        var seeded = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "town." + seededTown.Id, r => pages.TownAsync(r, seededTown.Id));
         var seededTowns = (await directory.TownsAsync()).Count;
-        var seededCity = await MeasureAsync(counter, accounts, "city", pages.CityAsync);
+        var seededCity = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "city", pages.CityAsync);
 
         // A generated town of 1,000 villages: directory rows, progress rows, three quarters of snapshots.
         var villages = Enumerable.Range(0, 1000).Select(i => $"{big}-{i:0000}").ToList();
@@ -117,11 +117,11 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
         await WriteProgressAsync(storage, big, villages, merge: false);
         await WriteSnapshotsAsync(storage, big, villages);
 
-        var thousand = await MeasureAsync(counter, accounts, "town." + big, r => pages.TownAsync(r, big));
+        var thousand = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "town." + big, r => pages.TownAsync(r, big));
         var towns = (await directory.TownsAsync()).Count;
-        var city = await MeasureAsync(counter, accounts, "city", pages.CityAsync);
-        var pack = await MeasureAsync(counter, accounts, "town." + big, r => meetings.PackAsync(r, big, "1"));
-        var seededPack = await MeasureAsync(counter, accounts, "town." + seededTown.Id, r => meetings.PackAsync(r, seededTown.Id, "4"));
+        var city = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "city", pages.CityAsync);
+        var pack = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "town." + big, r => meetings.PackAsync(r, big, "1"));
+        var seededPack = await MeasureAsync(counter, services.GetRequiredService<SignInService>(), "town." + seededTown.Id, r => meetings.PackAsync(r, seededTown.Id, "4"));
 
         output.WriteLine($"town page, seeded ({seededTown.Id}, {seed.Villages.Count(v => v.TownId == seededTown.Id)} villages): {seeded}");
         output.WriteLine($"town page, 1,000 generated villages: {thousand}");
@@ -143,9 +143,9 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
         public override string ToString() => $"{Requests} table requests (+{Continuations} continuation pages), first render {FirstMs:0.0} ms, warm render {WarmMs:0.0} ms (median of 5), {Bytes / 1024.0:0.0} KB";
     }
 
-    private static async Task<Measure> MeasureAsync(TableRequestCounter counter, AccountService accounts, string username, Func<HttpRequest, Task<IActionResult>> page)
+    private static async Task<Measure> MeasureAsync(TableRequestCounter counter, SignInService accounts, string username, Func<HttpRequest, Task<IActionResult>> page)
     {
-        var signIn = await accounts.SignInAsync(username, LocalHostProcess.DemoPassword);
+        var signIn = await accounts.SignInAsync("dashboard-test", username, LocalHostProcess.DemoPassword);
         Assert.Equal(SignInOutcome.SignedIn, signIn.Outcome);
         var times = new List<double>();
         int requests = 0, continuations = 0, bytes = 0;

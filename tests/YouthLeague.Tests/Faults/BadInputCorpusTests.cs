@@ -302,7 +302,10 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] + "…" : s;
 
-    /// <summary>Every row of the app's tables (all properties but the timestamp) and every evidence blob (name and length).</summary>
+    /// <summary>
+    /// Every row of the app's tables (all properties but the timestamp) and every evidence blob (name and length), but the
+    /// sign-in throttle's counters: a wrong password is counted on purpose.
+    /// </summary>
     private Dictionary<string, string> Snapshot()
     {
         var all = new Dictionary<string, string>();
@@ -310,6 +313,11 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
         {
             foreach (var e in new TableClient(azurite.ConnectionString, name).Query<TableEntity>())
             {
+                if (name == TableNames.Accounts && e.PartitionKey == YouthLeague.Auth.ThrottleEntity.Partition)
+                {
+                    continue;
+                }
+
                 all[$"{name}/{e.PartitionKey}/{e.RowKey}"] = string.Join(";", e.Keys.Where(k => k is not ("Timestamp" or "odata.etag")).Order().Select(k => $"{k}={e[k]}"));
             }
         }

@@ -33,6 +33,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The host's process id while it runs (for its memory, see <see cref="ProcessMemory"/>).</summary>
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException("The local host is not running.");
+
     /// <summary>Changes a setting for the next start (e.g. no seeding on a restart).</summary>
     public void Configure(string key, string value) =>
         arguments = [.. arguments.Where(a => !a.StartsWith($"--{key}=", StringComparison.Ordinal)), $"--{key}={value}"];

@@ -39,7 +39,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
     private static readonly (string Function, Func<Ctx, string, HttpRequestMessage> Request, Dictionary<string, Expect> Expected)[] Matrix =
     [
         ("Health", (c, _) => Get("/api/health"), Public),
-        ("Login", (c, _) => Json(HttpMethod.Post, "/api/auth/login", new { username = "nobody", password = "wrong-1234" }), WrongPasswordForEveryone),
+        ("Login", (c, persona) => Json(HttpMethod.Post, "/api/auth/login", new { username = "nobody." + persona.ToLowerInvariant(), password = "wrong-1234" }), WrongPasswordForEveryone),
         ("Me", (c, _) => Get("/api/me"), SignedIn),
         ("ListNotices", (c, _) => Get("/api/notices"), SignedIn),
         ("ListFailedNotifications", (c, _) => Get($"/api/towns/{c.TownHere}/notifications/failed"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace YouthLeague.Auth;
+
+public enum SignInOutcome
+{
+    SignedIn,
+    WrongCredentials,
+    LockedOut,
+
+    /// <summary>Not returned by <see cref="SignInService"/>: a disabled account answers as a wrong password does, whatever the password.</summary>
+    Disabled,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal = null, string? Token = null, DateTimeOffset? LockedUntil = null);
+
+/// <summary>
+/// Password sign-in. Every attempt is claimed in the <see cref="SignInThrottle"/> first; then the password is
+/// checked (PBKDF2, the same work for an unknown name). Unknown names, disabled accounts and wrong passwords give
+/// the same answer, so neither the answer nor its timing tells which names exist or whether a disabled account's
+/// password was right.
+/// </summary>
+public sealed class SignInService(AccountTable accounts, SessionTokens tokens, SignInThrottle throttle, ILogger<SignInService> log)
+{
+    public async Task<SignInResult> SignInAsync(HttpRequest req, string? username, string? password) =>
+        await SignInAsync(throttle.ClientOf(req), username, password, req.HttpContext.RequestAborted);
+
+    public async Task<SignInResult> SignInAsync(string client, string? username, string? password, CancellationToken cancellationToken = default)
+    {
+        var name = AccountTable.Normalize(username);
+        if (await throttle.ClaimAsync(client, name, cancellationToken) is { } until)
+        {
+            log.LogWarning("Sign-in throttled until {Until}", until);
+            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until);
+        }
+
+        var account = await accounts.FindAsync(name, cancellationToken);
+        var ok = AccountTable.PasswordMatches(account, password);
+        if (!ok || account is null || account.Disabled)
+        {
+            await throttle.FailedAsync(client, cancellationToken);
+            return new SignInResult(SignInOutcome.WrongCredentials);
+        }
+
+        await throttle.SucceededAsync(client, name, cancellationToken);
+        return new SignInResult(SignInOutcome.SignedIn, AccountTable.ToPrincipal(account), await tokens.IssueAsync(account.RowKey, account.SecurityStamp, cancellationToken));
+    }
+}
