@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using YouthLeague.Auth;
 using YouthLeague.Tests.Infrastructure;
@@ -87,5 +88,47 @@ public sealed partial class SignInPagesTests(Azurite azurite)
         Assert.Contains("用户名或密码不正确", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert(1)</script>", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvitePage_SetsPasswordOnlyWithItsDoubleSubmitToken()
+    {
+        var (seed, village) = DurabilityTests.OneVillageSeed();
+        await using var host = DurabilityTests.Host(azurite, "iv" + Guid.NewGuid().ToString("N")[..12], seed);
+        await host.StartAsync();
+        using var city = await host.SignedInAsync("city");
+        string invite;
+        using (var reset = await city.PostAsync($"/api/accounts/sec.{village}/reset", null))
+        {
+            invite = new Uri((await reset.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("inviteUrl").GetString()!).AbsolutePath;
+        }
+
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = host.Http.BaseAddress };
+        var token = TokenField().Match(await browser.GetStringAsync(invite)).Groups[1].Value;
+        Assert.NotEmpty(token);
+
+        // A page elsewhere posting the same form (no cookie of ours, a guessed token) sets nobody's password.
+        using (var anonymous = new HttpClient { BaseAddress = host.Http.BaseAddress })
+        using (var forged = await anonymous.PostAsync(invite, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["password"] = "neues-pass-1",
+            ["confirm"] = "neues-pass-1",
+            [Access.AntiforgeryField] = token,
+        })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            Assert.Contains("页面已过期", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var accepted = await browser.PostAsync(invite, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["password"] = "neues-pass-1",
+            ["confirm"] = "neues-pass-1",
+            [Access.AntiforgeryField] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal($"/villages/{village}", accepted.Headers.Location?.OriginalString);
+        Assert.NotNull(cookies.GetCookies(browser.BaseAddress!)[Access.SessionCookie]);
     }
 }
