@@ -71,7 +71,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < (timeout ?? TimeSpan.FromSeconds(90)))
+        // Seeding (accounts hashed, checklists started one by one) can take minutes on a machine shared by several builds.
+        while (sw.Elapsed < (timeout ?? TimeSpan.FromSeconds(300)))
         {
             if (process.HasExited)
             {
