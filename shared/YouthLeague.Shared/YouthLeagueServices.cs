@@ -72,6 +72,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Auth.SignInThrottle>();
         services.AddSingleton<Auth.SignInService>();
         services.AddSingleton<Auth.Sessions>();
+        services.AddSingleton<Auth.PlatformIdentity>();
         services.AddSingleton<Auth.Invites>();
         services.AddSingleton<Auth.AccountService>();
         services.AddSingleton<Auth.Access>();

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Configuration;
 using YouthLeague.Towns;
 using YouthLeague.Web;
 
@@ -34,21 +33,28 @@ public enum VillageAccess
 /// cookie, or, only when configured, App Service Authentication), and whether their role and scope allow it.
 /// Cookie-authenticated changes must carry the anti-forgery token derived from that cookie.
 /// </summary>
-public sealed class Access(Sessions sessions, DirectoryService directory, Antiforgery antiforgery, IConfiguration config)
+public sealed class Access(Sessions sessions, PlatformIdentity platform, DirectoryService directory, Antiforgery antiforgery)
 {
     public const string SessionCookie = "yl_session";
     public const string AntiforgeryField = "__RequestVerificationToken";
     public const string AntiforgeryHeader = "X-YL-Antiforgery";
     public const string EasyAuthHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
 
-    private bool EasyAuth => config.GetValue("YouthLeague:Auth:EasyAuth", false);
-
     public async Task<AccessResult> AuthenticateAsync(HttpRequest req)
     {
         var ct = req.HttpContext.RequestAborted;
-        if (EasyAuth && req.Headers[EasyAuthHeader].ToString() is { Length: > 0 } platformUser)
+        if (platform.Of(req) is { } platformUser)
         {
-            return Result(await sessions.ResolveUsernameAsync(platformUser, ct));
+            var linked = await platform.ResolveAsync(platformUser, ct);
+            if (linked is null || !Unsafe(req) || !req.Cookies.ContainsKey(PlatformIdentity.PlatformCookie))
+            {
+                return Result(linked);
+            }
+
+            // Cookie-borne: a change needs the anti-forgery token of our own session cookie, which the pages render.
+            return req.Cookies.TryGetValue(SessionCookie, out var own) && await sessions.ResolveAsync(own, ct) is { } same && same.Username == linked.Username
+                ? await CheckFormAsync(req, linked, own)
+                : new AccessResult(linked, Problems.Create(403, "页面已过期，请刷新后重试"));
         }
 
         var header = req.Headers.Authorization.ToString();
@@ -60,21 +66,7 @@ public sealed class Access(Sessions sessions, DirectoryService directory, Antifo
         if (req.Cookies.TryGetValue(SessionCookie, out var cookie))
         {
             var principal = await sessions.ResolveAsync(cookie, ct);
-            if (principal is not null && !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method))
-            {
-                var unreadable = await Web.SubmissionForms.UnreadableAsync(req);
-                if (unreadable is not null)
-                {
-                    return new AccessResult(principal, unreadable);
-                }
-
-                if (!await AntiforgeryValidAsync(req, cookie))
-                {
-                    return new AccessResult(principal, Problems.Create(403, "页面已过期，请刷新后重试"));
-                }
-            }
-
-            return Result(principal);
+            return principal is not null && Unsafe(req) ? await CheckFormAsync(req, principal, cookie) : Result(principal);
         }
 
         return Result(null);
@@ -125,6 +117,19 @@ public sealed class Access(Sessions sessions, DirectoryService directory, Antifo
         }
 
         return await antiforgery.IsValidAsync(cookie, given, req.HttpContext.RequestAborted);
+    }
+
+    private static bool Unsafe(HttpRequest req) => !HttpMethods.IsGet(req.Method) && !HttpMethods.IsHead(req.Method);
+
+    /// <summary>A cookie-borne change: its form must read and carry the anti-forgery token of <paramref name="cookie"/>.</summary>
+    private async Task<AccessResult> CheckFormAsync(HttpRequest req, Principal principal, string cookie)
+    {
+        if (await Web.SubmissionForms.UnreadableAsync(req) is { } unreadable)
+        {
+            return new AccessResult(principal, unreadable);
+        }
+
+        return await AntiforgeryValidAsync(req, cookie) ? Result(principal) : new AccessResult(principal, Problems.Create(403, "页面已过期，请刷新后重试"));
     }
 
     private static AccessResult Result(Principal? principal) =>

@@ -23,13 +23,6 @@ public sealed class Sessions(AccountTable accounts, SessionTokens tokens)
         return account is { Disabled: false } && account.SecurityStamp == claims.Stamp ? AccountTable.ToPrincipal(account) : null;
     }
 
-    /// <summary>Signed-in as an account without a password (App Service Authentication maps its user to a username).</summary>
-    public async Task<Principal?> ResolveUsernameAsync(string username, CancellationToken cancellationToken = default)
-    {
-        var account = await accounts.FindAsync(AccountTable.Normalize(username), cancellationToken);
-        return account is { Disabled: false } ? AccountTable.ToPrincipal(account) : null;
-    }
-
     /// <summary>Ends every session of the account.</summary>
     public async Task SignOutAsync(string username, CancellationToken cancellationToken = default)
     {

@@ -21,10 +21,19 @@ public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal = 
 /// the same answer, so neither the answer nor its timing tells which names exist or whether a disabled account's
 /// password was right.
 /// </summary>
-public sealed class SignInService(AccountTable accounts, SessionTokens tokens, SignInThrottle throttle, ILogger<SignInService> log)
+public sealed class SignInService(AccountTable accounts, SessionTokens tokens, SignInThrottle throttle, PlatformIdentity platform, ILogger<SignInService> log)
 {
-    public async Task<SignInResult> SignInAsync(HttpRequest req, string? username, string? password) =>
-        await SignInAsync(throttle.ClientOf(req), username, password, req.HttpContext.RequestAborted);
+    /// <summary>A sign-in over HTTP: throttled by the caller's address; one that carries an App Service principal links it to the account.</summary>
+    public async Task<SignInResult> SignInAsync(HttpRequest req, string? username, string? password)
+    {
+        var result = await SignInAsync(throttle.ClientOf(req), username, password, req.HttpContext.RequestAborted);
+        if (result.Outcome == SignInOutcome.SignedIn && platform.Of(req) is not null && await accounts.FindAsync(result.Principal!.Username, req.HttpContext.RequestAborted) is { } account)
+        {
+            await platform.LinkAsync(req, account, req.HttpContext.RequestAborted);
+        }
+
+        return result;
+    }
 
     public async Task<SignInResult> SignInAsync(string client, string? username, string? password, CancellationToken cancellationToken = default)
     {
