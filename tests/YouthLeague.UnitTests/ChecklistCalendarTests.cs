@@ -148,13 +148,23 @@ public class ChecklistCalendarTests
     }
 
     [Fact]
-    public void DateOf_CompressedOutsideTheYear_ClampsToOneDayEitherSide()
+    public void DateOf_CompressedBeforeTheYear_ClampsToTheDayBefore()
     {
         var calendar = ChecklistCalendar.Compressed(2026, Origin, YearOfDays);
 
         Assert.Equal(new DateOnly(2025, 12, 31), calendar.DateOf(Origin - TimeSpan.FromHours(1)));
         Assert.Equal(new DateOnly(2025, 12, 31), calendar.DateOf(Origin - TimeSpan.FromDays(100)));
-        Assert.Equal(new DateOnly(2027, 1, 1), calendar.DateOf(Origin + TimeSpan.FromDays(400)));
+    }
+
+    [Fact]
+    public void DateOf_CompressedAfterTheYear_CountsIntoTheClosingWindow()
+    {
+        var calendar = ChecklistCalendar.Compressed(2026, Origin, YearOfDays);
+        var quarter = YearOfDays; // the calendar above takes it as the length of one quarter
+
+        // After the fourth quarter the closing window runs on: one compressed quarter stands for 92 days of the next year.
+        Assert.Equal(new DateOnly(2027, 1, 1), calendar.DateOf(Origin + (4 * quarter)));
+        Assert.Equal(new DateOnly(2027, 1, 1).AddDays(46), calendar.DateOf(Origin + (4.5 * quarter)));
     }
 
     [Fact]

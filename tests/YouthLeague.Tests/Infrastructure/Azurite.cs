@@ -10,13 +10,17 @@ namespace YouthLeague.Tests.Infrastructure;
 public sealed class Azurite : IAsyncLifetime
 {
     private AzuriteProcess? process;
+    private bool fresh;
+
+    /// <summary>An Azurite of its own even under ./test: for tests that need empty storage (a new deployment).</summary>
+    public static Azurite Fresh() => new() { fresh = true };
 
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         var given = Environment.GetEnvironmentVariable("YL_TEST_STORAGE");
-        if (!string.IsNullOrEmpty(given))
+        if (!fresh && !string.IsNullOrEmpty(given))
         {
             ConnectionString = given;
             return;

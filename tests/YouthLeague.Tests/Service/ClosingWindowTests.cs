@@ -16,7 +16,7 @@ public sealed class ClosingWindowTests(ITestOutputHelper output)
     [Fact]
     public async Task CompressedYear_PlanHandedInAtEndOfQ4_ApprovedInClosingWindow_CountsOnTime()
     {
-        var azurite = new Azurite();
+        var azurite = Azurite.Fresh();
         await azurite.InitializeAsync();
         try
         {

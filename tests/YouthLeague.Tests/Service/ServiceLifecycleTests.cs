@@ -100,7 +100,7 @@ public sealed class ServiceLifecycleTests(ITestOutputHelper output)
     [Fact]
     public async Task EmptyDeployment_SetupImportInviteOpenSubmitApprove_Works()
     {
-        var azurite = new Azurite();
+        var azurite = Azurite.Fresh();
         await azurite.InitializeAsync();
         try
         {
@@ -272,7 +272,7 @@ public sealed class ServiceLifecycleTests(ITestOutputHelper output)
     [Fact]
     public async Task OrgImport_BadSheets_RefusedPerRowAndNothingApplied()
     {
-        var azurite = new Azurite();
+        var azurite = Azurite.Fresh();
         await azurite.InitializeAsync();
         try
         {
