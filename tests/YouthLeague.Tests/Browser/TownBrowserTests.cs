@@ -27,7 +27,7 @@ public sealed class TownBrowserTests(Azurite azurite)
         await reviewer.SelectOptionAsync("#step", "forum");
         await reviewer.SelectOptionAsync("#status", "submitted");
         await reviewer.ClickAsync("button:has-text('筛选')");
-        await reviewer.WaitForURLAsync("**status=submitted*");
+        await reviewer.WaitForURLAsync("**status=submitted*", new() { Timeout = 90_000 });
         Assert.Equal(1, await reviewer.Locator("tbody tr").CountAsync());
         Assert.Equal(1, await reviewer.Locator("thead th").CountAsync() - 1);
         Assert.Contains("甲村", await reviewer.Locator("tbody tr th").InnerTextAsync(), StringComparison.Ordinal);
