@@ -64,6 +64,7 @@ public static class YouthLeagueServices
             }).AddTimeout(TimeSpan.FromSeconds(10));
         });
         services.AddSingleton<Ledger.LedgerService>();
+        services.AddSingleton<Progress.TownProgressStore>();
         services.AddSingleton<Progress.ProgressService>();
         services.AddSingleton<Committees.MeetingService>();
         services.AddSingleton<Committees.CommitteeExports>();

@@ -55,7 +55,7 @@ public sealed record MeetingResult(int Status, string? Title = null, ValidationE
 /// town's villages, the quarter's snapshots, the town's meeting records, its candidate cases; 6 before the
 /// quarter's first snapshot (the live progress partition is read instead).
 /// </summary>
-public sealed class MeetingService(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock, ILogger<MeetingService> log)
+public sealed class MeetingService(StorageClients storage, Progress.TownProgressStore progress, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock, ILogger<MeetingService> log)
 {
     private TableClient Meetings => storage.Table(TableNames.Meetings);
 
@@ -89,10 +89,9 @@ public sealed class MeetingService(StorageClients storage, DirectoryService dire
         if (!fromSnapshot)
         {
             queries++;
-            await foreach (var row in storage.Table(TableNames.TownProgress).QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, townId)}"), cancellationToken: cancellationToken))
+            foreach (var row in await progress.TownAsync(year, townId, cancellationToken))
             {
-                villages.Add(Village(definition!, row.RowKey, names, s => row.GetString(ChecklistProjection.ColumnOf(s)), today));
+                villages.Add(Village(definition!, row.VillageId, names, s => row.StatusOf(s).ToWire(), today));
             }
         }
 

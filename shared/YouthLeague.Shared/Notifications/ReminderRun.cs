@@ -1,9 +1,6 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using YouthLeague.Checklist;
-using YouthLeague.Storage;
 using YouthLeague.Towns;
-using YouthLeague.Workflow;
 
 namespace YouthLeague.Notifications;
 
@@ -15,7 +12,7 @@ public sealed record ReminderRunResult(DateOnly Day, int Considered, int Queued)
 /// quarter one for each step already late; to each town reviewer, a digest of late villages on that day. The
 /// outbox keeps one per (recipient, reason, period), so a repeated or interrupted run adds nothing twice.
 /// </summary>
-public sealed class ReminderRun(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, TimeProvider clock, ILogger<ReminderRun> log)
+public sealed class ReminderRun(Progress.TownProgressStore progress, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, TimeProvider clock, ILogger<ReminderRun> log)
 {
     public static readonly int[] DaysBefore = [14, 3];
 
@@ -32,13 +29,12 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
         var villages = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id);
         var towns = await directory.TownsAsync(cancellationToken);
         var reviewers = towns.ToDictionary(t => t.Id, t => "town." + t.Id);
-        var table = storage.Table(TableNames.TownProgress);
         int considered = 0, queued = 0;
         foreach (var town in towns)
         {
             var reminders = new List<Reminder>();
             var late = new List<string>();
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(today.Year, town.Id)}"), cancellationToken: cancellationToken))
+            foreach (var row in await progress.TownAsync(today.Year, town.Id, cancellationToken))
             {
                 considered++;
                 if (!villages.TryGetValue(row.RowKey, out var village))
@@ -48,7 +44,7 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
 
                 foreach (var step in definition.Steps)
                 {
-                    var status = StepStatusNames.Parse(row.GetString(ChecklistProjection.ColumnOf(step.Key)) ?? "notStarted");
+                    var status = row.StatusOf(step.Key);
                     var link = $"/villages/{village.Id}/steps/{step.Key}?year={today.Year}";
                     if (status is StepStatus.NotStarted or StepStatus.Returned && DaysBefore.Contains(step.Due.DayNumber - today.DayNumber))
                     {

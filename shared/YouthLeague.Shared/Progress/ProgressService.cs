@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using YouthLeague.Checklist;
 using YouthLeague.Storage;
 using YouthLeague.Towns;
@@ -14,12 +13,13 @@ public sealed record ProgressReport(int Year, IReadOnlyList<TownProgress> Towns,
 
 /// <summary>
 /// Progress of towns and villages, from projections only (never from orchestration instances).
-/// Storage requests per report, whatever the number of towns: one range query for the towns and villages of the
-/// directory, one for the progress rows (the town's partition; for the city, one range over every town's partition
-/// of the year, review-queue and case rows filtered out by the server); each 1,000 rows more is one more page.
-/// With the session's account, the city page and GET /api/progress cost 3 requests up to 1,000 villages.
+/// Storage requests per report, whatever the number of towns: for one town, its progress partition alone when every
+/// row carries the names it shows (rows the projection has written since the names were added), plus one range query
+/// of the directory's towns and villages otherwise; for the city, the directory and one range over every town's
+/// partition of the year, side by side (the city lists towns that have no rows yet). Each 1,000 rows more is one more
+/// page. With the session's account: a town page 3 requests (account, progress, snapshots), GET /api/progress 3.
 /// </summary>
-public sealed class ProgressService(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock)
+public sealed class ProgressService(TownProgressStore store, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock)
 {
     public async Task<ProgressReport?> ReportAsync(int year, IReadOnlyCollection<string>? townIds, CancellationToken cancellationToken = default)
     {
@@ -30,22 +30,35 @@ public sealed class ProgressService(StorageClients storage, DirectoryService dir
         }
 
         var oneTown = townIds is { Count: 1 } ? townIds.First() : null;
-        var directoryTask = directory.TownsAndVillagesAsync(oneTown, cancellationToken);
-        var table = storage.Table(TableNames.TownProgress);
-
-        // Progress rows are the ones with an Approved count (the queue and case partitions sit in the same key range).
-        var filter = oneTown is not null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(year, oneTown)}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {Keys.Town(year, "")} and PartitionKey lt {$"{year}."} and Approved ge {0}");
-        var rows = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        IReadOnlyList<Town> allTowns;
+        IReadOnlyDictionary<string, string> names;
+        IReadOnlyList<TownProgressRow> rows;
+        var queries = 1;
+        if (oneTown is not null)
         {
-            rows.Add(row);
+            rows = await store.TownAsync(year, oneTown, cancellationToken);
+            if (rows.Count > 0 && rows.All(r => r.HasNames))
+            {
+                allTowns = [new Town(oneTown, rows[0].TownName)];
+                names = rows.ToDictionary(r => r.VillageId, r => r.VillageName);
+            }
+            else
+            {
+                queries++;
+                (allTowns, var villages) = await directory.TownsAndVillagesAsync(oneTown, cancellationToken);
+                names = villages.ToDictionary(v => v.Id, v => v.Name);
+            }
+        }
+        else
+        {
+            queries++;
+            var directoryTask = directory.TownsAndVillagesAsync(null, cancellationToken);
+            rows = await store.YearAsync(year, cancellationToken);
+            (allTowns, var villages) = await directoryTask;
+            names = villages.ToDictionary(v => v.Id, v => v.Name);
         }
 
-        var (allTowns, allVillages) = await directoryTask;
         var towns = allTowns.Where(t => townIds is null || townIds.Contains(t.Id)).ToList();
-        var names = allVillages.ToDictionary(v => v.Id, v => v.Name);
         var today = ChinaTime.Today(clock.GetUtcNow());
         var dueSteps = definition.Steps.Where(s => s.Due < today).Select(s => s.Key).ToHashSet();
         var index = towns.Select((t, i) => (t.Id, i)).ToDictionary(x => Keys.Town(year, x.Id), x => x.i);
@@ -57,12 +70,11 @@ public sealed class ProgressService(StorageClients storage, DirectoryService dir
                 continue;
             }
 
-            var steps = definition.Steps.ToDictionary(s => s.Key, s => row.GetString(ChecklistProjection.ColumnOf(s.Key)) ?? StepStatus.NotStarted.ToWire());
-            var overdue = definition.Steps.Where(s => ChecklistRules.IsOverdue(StepStatusNames.Parse(steps[s.Key]), s.Due, today)).Select(s => s.Key).ToList();
-            byTown[i].Add(new VillageProgress(row.RowKey, names.GetValueOrDefault(row.RowKey, row.RowKey), towns[i].Id, steps, overdue));
+            var steps = definition.Steps.ToDictionary(s => s.Key, s => row.StatusOf(s.Key).ToWire());
+            var overdue = definition.Steps.Where(s => ChecklistRules.IsOverdue(row.StatusOf(s.Key), s.Due, today)).Select(s => s.Key).ToList();
+            byTown[i].Add(new VillageProgress(row.VillageId, names.GetValueOrDefault(row.VillageId, row.VillageId), towns[i].Id, steps, overdue));
         }
 
-        var queries = 2;
         var townRows = new List<TownProgress>();
         var villageRows = new List<VillageProgress>();
         for (var i = 0; i < towns.Count; i++)

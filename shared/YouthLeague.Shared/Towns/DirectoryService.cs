@@ -85,6 +85,17 @@ public sealed class DirectoryService(StorageClients storage)
         return v.HasValue ? ToVillage(v.Value!) : null;
     }
 
+    public async Task<Town?> FindTownAsync(string townId, CancellationToken cancellationToken = default)
+    {
+        if (!Ids.IsValid(townId))
+        {
+            return null;
+        }
+
+        var t = await Table.GetEntityIfExistsAsync<TownEntity>(TownEntity.Partition, townId, cancellationToken: cancellationToken);
+        return t.HasValue ? new Town(t.Value!.RowKey, t.Value.Name) : null;
+    }
+
     public async Task UpsertAsync(DemoSeed seed, CancellationToken cancellationToken = default)
     {
         foreach (var chunk in seed.Towns.Chunk(100))

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using YouthLeague.Checklist;
 using YouthLeague.Notifications;
+using YouthLeague.Progress;
 using YouthLeague.Storage;
 using YouthLeague.Towns;
 
@@ -12,7 +13,7 @@ namespace YouthLeague.Workflow;
 /// Writes what the orchestration decided into the tables pages read. Every write is an upsert keyed
 /// by ids from the command, so a replayed activity leaves the same rows, once.
 /// </summary>
-public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions, DirectoryService directory, Outbox outbox)
+public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions, DirectoryService directory, Outbox outbox, TownProgressStore progress)
 {
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
@@ -54,7 +55,7 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         var writes = new List<Task>
         {
             Checklists.SubmitTransactionAsync(batch, cancellationToken),
-            WriteTownProgressAsync(state, change.TownId, cancellationToken),
+            progress.WriteAsync(state, change.TownId, cancellationToken),
         };
         if (change.Outcome == Outcome.Applied)
         {
@@ -161,7 +162,7 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
             }
         }
 
-        await Task.WhenAll(SnapshotAsync(), WriteTownProgressAsync(review.State, review.TownId, cancellationToken), RemindAsync());
+        await Task.WhenAll(SnapshotAsync(), progress.WriteAsync(review.State, review.TownId, cancellationToken), RemindAsync());
     }
 
     public async Task<AssessmentResult> CloseAsync(YearClose close, CancellationToken cancellationToken = default)
@@ -174,8 +175,6 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         return result;
     }
 
-    /// <summary>One row per village in its town's partition, so a town page is one query.
-    /// Overdue is not stored: it depends on the day the page is read.</summary>
     /// <summary>The steps of a town waiting for review, oldest first (one query).</summary>
     public async Task<IReadOnlyList<(string VillageId, string Step, DateTimeOffset SubmittedAt)>> ReviewQueueAsync(int year, string townId, CancellationToken cancellationToken = default)
     {
@@ -187,24 +186,6 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
 
         return list.OrderBy(x => x.Item3).ToList();
     }
-
-    private async Task WriteTownProgressAsync(ChecklistState state, string townId, CancellationToken cancellationToken)
-    {
-        var row = new TableEntity(Keys.Town(state.Year, townId), state.VillageId)
-        {
-            ["Approved"] = state.Steps.Values.Count(s => s.Status == StepStatus.Approved),
-            ["Submitted"] = state.Steps.Values.Count(s => s.Status == StepStatus.Submitted),
-        };
-        foreach (var (key, step) in state.Steps)
-        {
-            row[ColumnOf(key)] = step.Status.ToWire();
-        }
-
-        await storage.Table(TableNames.TownProgress).UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-    }
-
-    /// <summary>Table property names cannot contain '-'.</summary>
-    public static string ColumnOf(string step) => "S_" + step.Replace('-', '_');
 
     private static StepStatus StatusOf(ChecklistState state, string step) =>
         state.Steps.TryGetValue(step, out var s) ? s.Status : StepStatus.NotStarted;

@@ -7,7 +7,6 @@ using YouthLeague.Storage;
 using YouthLeague.Tests.Auth;
 using YouthLeague.Tests.Infrastructure;
 using YouthLeague.Towns;
-using YouthLeague.Workflow;
 
 namespace YouthLeague.Tests.Notifications;
 
@@ -27,11 +26,12 @@ public sealed class ReminderRunTests(Azurite azurite)
             new CitySeed("zoucheng", "邹城市", new PersonSeed("city", "市")),
             [new TownSeed(town, "提醒镇", new PersonSeed("town." + town, "审核员"))],
             [new VillageSeed(village, town, "提醒村", true, new PersonSeed("sec." + village, "书记"))]));
+        // A row in the format before TownProgressRow (a column a step): the run still reads it.
         var progress = new TableEntity(Keys.Town(2026, town), village)
         {
-            [ChecklistProjection.ColumnOf("ledger")] = "notStarted",
-            [ChecklistProjection.ColumnOf("forum")] = "notStarted",
-            [ChecklistProjection.ColumnOf("plan")] = "submitted",
+            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("ledger")] = "notStarted",
+            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("forum")] = "notStarted",
+            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("plan")] = "submitted",
         };
         await storage.Table(TableNames.TownProgress).UpsertEntityAsync(progress);
         var run = services.GetRequiredService<ReminderRun>();

@@ -5,7 +5,7 @@ using YouthLeague.Bench.Infrastructure;
 using YouthLeague.Checklist;
 using YouthLeague.Storage;
 using YouthLeague.Towns;
-using YouthLeague.Workflow;
+using YouthLeague.Progress;
 
 namespace YouthLeague.Bench.Scenarios;
 
@@ -18,7 +18,7 @@ namespace YouthLeague.Bench.Scenarios;
 public static class Dashboards
 {
     private const int Towns = 16;
-    private static readonly string[] Statuses = ["notStarted", "submitted", "approved", "returned"];
+    private static readonly StepStatus[] Statuses = [StepStatus.NotStarted, StepStatus.Submitted, StepStatus.Approved, StepStatus.Returned];
 
     public static async Task RunAsync(Context ctx, CountingProxy proxy, BenchOptions o, Report report)
     {
@@ -32,26 +32,22 @@ public static class Dashboards
         var townAuth = await ctx.SignInAsync(town.Reviewer.Username);
         var cityAuth = await ctx.SignInAsync("city");
         var progress = storage.Table(TableNames.TownProgress);
+        var store = ctx.Get<TownProgressStore>();
         var random = new Random(4);
         var have = 0;
         foreach (var size in o.DashboardSizes)
         {
             var seed = Seeding.Generate("d", Towns, have, size);
             await directory.UpsertAsync(seed);
+            var townNames = seed.Towns.ToDictionary(t => t.Id, t => t.Name);
             await Stats.ForEachAsync(seed.Villages.GroupBy(v => v.TownId).SelectMany(g => g.Chunk(100)), 4, chunk =>
-                progress.SubmitTransactionAsync(chunk.Select(v =>
-                {
-                    var row = new TableEntity(Keys.Town(Bench.Year, v.TownId), v.Id);
-                    var statuses = definition.Steps.ToDictionary(s => s.Key, _ => Statuses[random.Next(Statuses.Length)]);
-                    foreach (var (key, status) in statuses)
-                    {
-                        row[ChecklistProjection.ColumnOf(key)] = status;
-                    }
-
-                    row["Approved"] = statuses.Values.Count(s => s == "approved");
-                    row["Submitted"] = statuses.Values.Count(s => s == "submitted");
-                    return new TableTransactionAction(TableTransactionActionType.UpsertReplace, row);
-                })));
+                store.WriteAsync(chunk.Select(v => TownProgressRow.Of(
+                    Bench.Year,
+                    v.TownId,
+                    townNames[v.TownId],
+                    v.Id,
+                    v.Name,
+                    definition.Steps.ToDictionary(s => s.Key, _ => Statuses[random.Next(Statuses.Length)])))));
             have = size;
 
             var townFilter = TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(Bench.Year, town.Id)}");
