@@ -41,8 +41,8 @@ public static class Bench
             await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port + 3);
             await using var proxy = await CountingProxy.StartAsync(o.Port + 6, o.Port + 5);
             var viaProxy = AzuriteProcess.ConnectionFor(o.Port + 3, tablePort: o.Port + 6);
-            await using var host = new HostProcess(viaProxy, o.Port + 12, "benchdash");
-            await host.StartAsync();
+            await using var host = Serve(viaProxy, o.Port + 12, "benchdash");
+            await host.StartAsync(HostReadyWithin);
             await using var ctx = Context.Create(host, viaProxy);
             Console.WriteLine("Dashboards…");
             await Dashboards.RunAsync(ctx, proxy, o, report);
@@ -95,14 +95,23 @@ public static class Bench
     private static async Task OnFreshStorageAsync(BenchOptions o, string taskHub, string hostName, Report report, Func<Context, Task> run)
     {
         await using var azurite = await AzuriteProcess.StartAsync(o.RepoRoot, o.Port);
-        await using var host = new HostProcess(azurite.ConnectionString, o.Port + 10, taskHub);
-        await host.StartAsync();
+        await using var host = Serve(azurite.ConnectionString, o.Port + 10, taskHub);
+        await host.StartAsync(HostReadyWithin);
         await using (var ctx = Context.Create(host, azurite.ConnectionString))
         {
             await run(ctx);
         }
 
         Memory(report, hostName, host);
+    }
+
+    private static readonly TimeSpan HostReadyWithin = TimeSpan.FromSeconds(120);
+
+    /// <summary>`YouthLeague.Bench serve`: the local host with the baseline's trivial orchestration, on ports nothing else holds.</summary>
+    private static HostProcess Serve(string connectionString, int port, string taskHub)
+    {
+        FreePorts.EnsureFree(port, 2);
+        return new HostProcess("YouthLeague.Bench.dll", port, connectionString, taskHub, settings: null, "serve");
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

@@ -360,9 +360,8 @@ internal static class XlsxSheetReader
 
         private static SheetRejectedException Bomb() => SheetRejectedException.TooLarge("文件解压后过大（可能是压缩炸弹），无法导入");
 
-        private void Count(int n, ref long entryBytes, long compressed)
+        private void Count(int n, long entryBytes, long compressed)
         {
-            entryBytes += n;
             total += n;
             if (total > limits.MaxUncompressedBytes || Ratio(entryBytes, compressed))
             {
@@ -370,48 +369,9 @@ internal static class XlsxSheetReader
             }
         }
 
-        private sealed class CountingStream(Stream inner, InflateBudget budget, long compressed) : Stream
+        private sealed class CountingStream(Stream inner, InflateBudget budget, long compressed) : CountingReadStream(inner, leaveOpen: false)
         {
-            private long read;
-
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => read; set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-            public override int Read(Span<byte> buffer)
-            {
-                var n = inner.Read(buffer);
-                budget.Count(n, ref read, compressed);
-                return n;
-            }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    inner.Dispose();
-                }
-
-                base.Dispose(disposing);
-            }
+            protected override void Counted(int bytes, long total) => budget.Count(bytes, total, compressed);
         }
     }
 }

@@ -1,111 +1,41 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 
 namespace YouthLeague.Tests.Infrastructure;
 
-/// <summary>The local host as a separate process (the way ./run starts it), which a test can kill with SIGKILL and start again.</summary>
+/// <summary>
+/// The local host as a separate process (TestSupport's <see cref="HostProcess"/>, the launcher the bench uses too),
+/// on two free ports, with an HTTP client and the sign-in and submission helpers the tests share.
+/// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
-    private string[] arguments;
-    private readonly StringBuilder output = new();
-    private Process? process;
+    private readonly HostProcess host;
 
     public LocalHostProcess(string connectionString, string taskHub, IDictionary<string, string>? settings = null)
     {
-        Port = FreePorts.Block(2);
-        var args = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["LocalHost:Port"] = Port.ToString(),
-            ["LocalHost:SidecarPort"] = (Port + 1).ToString(),
-            ["LocalHost:TaskHub"] = taskHub,
-        };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string>())
-        {
-            args[k] = v;
-        }
-
-        arguments = args.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        host = new HostProcess(Dll, FreePorts.Block(2), connectionString, taskHub, settings);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public int Port { get; }
+    public int Port => host.Port;
 
-    /// <summary>The host's process id while it runs (for its memory, see <see cref="ProcessMemory"/>).</summary>
-    public int ProcessId => process?.Id ?? throw new InvalidOperationException("The local host is not running.");
+    /// <summary>The host's process id while it runs (for its memory, see <see cref="ProcStatus"/>).</summary>
+    public int ProcessId => host.ProcessId;
 
     /// <summary>Changes a setting for the next start (e.g. no seeding on a restart).</summary>
-    public void Configure(string key, string value) =>
-        arguments = [.. arguments.Where(a => !a.StartsWith($"--{key}=", StringComparison.Ordinal)), $"--{key}={value}"];
+    public void Configure(string key, string value) => host.Configure(key, value);
 
     public HttpClient Http { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
-    }
+    public string Output => host.Output;
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "YouthLeague.LocalHost.dll");
 
-    public async Task StartAsync(TimeSpan? timeout = null)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var sw = Stopwatch.StartNew();
-        // Seeding (accounts hashed, checklists started one by one) can take minutes on a machine shared by several builds.
-        while (sw.Elapsed < (timeout ?? TimeSpan.FromSeconds(300)))
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The local host exited with {process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var r = await Http.GetAsync("/api/health");
-                if (r.IsSuccessStatusCode && Output.Contains("local host ready", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The local host did not answer /api/health:\n" + Output);
-    }
+    /// <summary>Seeding (accounts hashed, checklists started one by one) can take minutes on a machine shared by several builds.</summary>
+    public Task StartAsync(TimeSpan? timeout = null) => host.StartAsync(timeout ?? TimeSpan.FromSeconds(300));
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
-    public void Kill()
-    {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-    }
+    public void Kill() => host.Kill();
 
     public const string DemoPassword = "yl-demo-2026";
 
@@ -151,28 +81,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
+        await host.DisposeAsync();
         Http.Dispose();
     }
 }
