@@ -15,9 +15,10 @@ public sealed record ProgressReport(int Year, IReadOnlyList<TownProgress> Towns,
 /// Progress of towns and villages, from projections only (never from orchestration instances).
 /// Storage requests per report, whatever the number of towns: for one town, its progress partition alone when every
 /// row carries the names it shows (rows the projection has written since the names were added), plus one range query
-/// of the directory's towns and villages otherwise; for the city, the directory and one range over every town's
-/// partition of the year, side by side (the city lists towns that have no rows yet). Each 1,000 rows more is one more
-/// page. With the session's account: a town page 3 requests (account, progress, snapshots), GET /api/progress 3.
+/// of the directory's towns and villages otherwise; for the city, the directory's towns (the city lists towns that
+/// have no rows yet) and one range over every town's partition of the year, side by side, plus the village directory
+/// while some rows have no names. Each 1,000 rows more is one more page. With the session's account: a town page 3
+/// requests (account, progress, snapshots), GET /api/progress 3.
 /// </summary>
 public sealed class ProgressService(TownProgressStore store, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock)
 {
@@ -51,11 +52,21 @@ public sealed class ProgressService(TownProgressStore store, DirectoryService di
         }
         else
         {
+            // The towns alone (the city lists towns with no rows yet); the village directory only for rows without names.
             queries++;
-            var directoryTask = directory.TownsAndVillagesAsync(null, cancellationToken);
+            var townsTask = directory.TownsAsync(cancellationToken);
             rows = await store.YearAsync(year, cancellationToken);
-            (allTowns, var villages) = await directoryTask;
-            names = villages.ToDictionary(v => v.Id, v => v.Name);
+            allTowns = await townsTask;
+            var listed = allTowns.Select(t => Keys.Town(year, t.Id)).ToHashSet();
+            if (rows.Where(r => listed.Contains(r.PartitionKey)).All(r => r.VillageName.Length > 0))
+            {
+                names = rows.ToDictionary(r => r.VillageId, r => r.VillageName);
+            }
+            else
+            {
+                queries++;
+                names = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id, v => v.Name);
+            }
         }
 
         var towns = allTowns.Where(t => townIds is null || townIds.Contains(t.Id)).ToList();

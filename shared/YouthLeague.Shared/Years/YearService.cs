@@ -34,7 +34,7 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(20);
 
-    private readonly ConcurrentDictionary<int, (DateTimeOffset At, YearEntity? Row)> cache = new();
+    private readonly ConcurrentDictionary<int, (DateTimeOffset At, YearEntity? Row, ChecklistDefinition? Published)> cache = new();
 
     private TableClient Table => storage.Table(TableNames.Years);
 
@@ -56,11 +56,13 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
         if (!cache.TryGetValue(year, out var hit) || (hit.Row?.OpenedAt is null && now - hit.At > CacheFor))
         {
             var row = Table.GetEntityIfExists<YearEntity>(YearEntity.Partition, Key(year));
-            hit = (now, row.HasValue ? row.Value : null);
+            var entity = row.HasValue ? row.Value : null;
+            // Parsed once per read of the row, not on every call (pages ask several times each).
+            hit = (now, entity, entity is { Status: YearStatus.Published } r ? JsonSerializer.Deserialize<ChecklistDefinition>(r.DefinitionJson, DefinitionJson.Options) : null);
             cache[year] = hit;
         }
 
-        return hit.Row is { Status: YearStatus.Published } r ? JsonSerializer.Deserialize<ChecklistDefinition>(r.DefinitionJson, DefinitionJson.Options) : null;
+        return hit.Published;
     }
 
     /// <summary>The stored definition, else the default file, else last year's carried forward.</summary>

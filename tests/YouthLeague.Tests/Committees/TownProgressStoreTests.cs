@@ -53,7 +53,8 @@ public sealed class TownProgressStoreTests(Azurite azurite)
     {
         await using var services = AccountServiceTests.Services(azurite.ConnectionString, new FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 1, 0, 0, TimeSpan.Zero)));
         var (town, village) = await SeedAsync(services);
-        await ProgressTable(services).UpsertEntityAsync(new TableEntity(Keys.Town(2026, town), village)
+        // In 2025: the other tests' city pages of 2026 meet no row without names.
+        await ProgressTable(services).UpsertEntityAsync(new TableEntity(Keys.Town(2025, town), village)
         {
             [TownProgressRow.LegacyColumnOf("ledger")] = "approved",
             [TownProgressRow.LegacyColumnOf("league-day")] = "returned",
@@ -61,13 +62,13 @@ public sealed class TownProgressStoreTests(Azurite azurite)
             ["Submitted"] = 0,
         });
 
-        var row = Assert.Single(await services.GetRequiredService<TownProgressStore>().TownAsync(2026, town));
+        var row = Assert.Single(await services.GetRequiredService<TownProgressStore>().TownAsync(2025, town));
         Assert.False(row.HasNames);
         Assert.Equal(StepStatus.Approved, row.StatusOf("ledger"));
         Assert.Equal(StepStatus.Returned, row.StatusOf("league-day"));
         Assert.Equal(StepStatus.NotStarted, row.StatusOf("plan"));
 
-        var report = await services.GetRequiredService<ProgressService>().ReportAsync(2026, [town]);
+        var report = await services.GetRequiredService<ProgressService>().ReportAsync(2025, [town]);
         Assert.NotNull(report);
         Assert.Equal("进度镇", Assert.Single(report.Towns).Name);
         var shown = Assert.Single(report.Villages);

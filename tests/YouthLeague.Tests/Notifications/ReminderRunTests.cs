@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using YouthLeague.LocalHost;
@@ -26,14 +25,8 @@ public sealed class ReminderRunTests(Azurite azurite)
             new CitySeed("zoucheng", "邹城市", new PersonSeed("city", "市")),
             [new TownSeed(town, "提醒镇", new PersonSeed("town." + town, "审核员"))],
             [new VillageSeed(village, town, "提醒村", true, new PersonSeed("sec." + village, "书记"))]));
-        // A row in the format before TownProgressRow (a column a step): the run still reads it.
-        var progress = new TableEntity(Keys.Town(2026, town), village)
-        {
-            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("ledger")] = "notStarted",
-            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("forum")] = "notStarted",
-            [YouthLeague.Progress.TownProgressRow.LegacyColumnOf("plan")] = "submitted",
-        };
-        await storage.Table(TableNames.TownProgress).UpsertEntityAsync(progress);
+        await services.GetRequiredService<YouthLeague.Progress.TownProgressStore>().WriteAsync([YouthLeague.Progress.TownProgressRow.Of(
+            2026, town, "提醒镇", village, "提醒村", new Dictionary<string, YouthLeague.Checklist.StepStatus> { ["plan"] = YouthLeague.Checklist.StepStatus.Submitted })]);
         var run = services.GetRequiredService<ReminderRun>();
         var outbox = services.GetRequiredService<Outbox>();
 
