@@ -50,6 +50,7 @@ public static class YouthLeagueServices
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Notifications.ReminderRun>();
+        services.AddSingleton<Notifications.RobotPacing>();
         services.AddSingleton<Notifications.NotificationDispatcher>();
         // Robots get three tries with exponential back-off, then the notification is marked failed.
         // Retry delays run on the system clock, whatever clock the app's logic is given (tests fake that one).
@@ -86,6 +87,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Web.LedgerPages>();
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
+        services.AddSingleton<Web.NoticePages>();
         services.AddSingleton<Web.MeetingPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;

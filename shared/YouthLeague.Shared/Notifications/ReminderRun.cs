@@ -12,7 +12,8 @@ public sealed record ReminderRunResult(DateOnly Day, int Considered, int Queued)
 /// <summary>
 /// The daily reminder run (09:00 China time). From the projections only, it queues: to each secretary, a
 /// reminder 14 and 3 days before a step's due date while the step is not handed in, and on the first day of a
-/// quarter one for each step already late; to each town reviewer, a digest of late villages on that day. The
+/// quarter one for each step already late (the same key as the quarterly review's); to each town reviewer, a digest of
+/// late villages and one of items waiting for review on that day. The
 /// outbox keeps one per (recipient, reason, period), so a repeated or interrupted run adds nothing twice.
 /// </summary>
 public sealed class ReminderRun(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, TimeProvider clock, ILogger<ReminderRun> log)
@@ -38,6 +39,7 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
         {
             var reminders = new List<Reminder>();
             var late = new List<string>();
+            var waiting = 0;
             await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(today.Year, town.Id)}"), cancellationToken: cancellationToken))
             {
                 considered++;
@@ -46,15 +48,16 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
                     continue;
                 }
 
+                waiting += row.GetInt32("Submitted") ?? 0;
+
                 foreach (var step in definition.Steps)
                 {
                     var status = StepStatusNames.Parse(row.GetString(ChecklistProjection.ColumnOf(step.Key)) ?? "notStarted");
-                    var link = $"/villages/{village.Id}/steps/{step.Key}?year={today.Year}";
                     if (status is StepStatus.NotStarted or StepStatus.Returned && DaysBefore.Contains(step.Due.DayNumber - today.DayNumber))
                     {
                         var days = step.Due.DayNumber - today.DayNumber;
-                        reminders.Add(new Reminder(village.Secretary.Username, village.Id, step.Key, $"due{days}-{step.Key}", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            $"“{step.Title}”还有 {days} 天截止（{step.Due:yyyy-MM-dd}），请尽快提交。", link));
+                        reminders.Add(new Reminder(village.Secretary.Username, village.Id, step.Key, QuarterlyReminders.Reason($"due{days}", step.Key), today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            $"“{step.Title}”还有 {days} 天截止（{step.Due:yyyy-MM-dd}），请尽快提交。", NoticeLinks.StepForm(today.Year, village.Id, step.Key)));
                     }
 
                     if (ChecklistRules.IsOverdue(status, step.Due, today))
@@ -62,8 +65,8 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
                         late.Add(village.Id);
                         if (quarterStart)
                         {
-                            reminders.Add(new Reminder(village.Secretary.Username, village.Id, step.Key, $"overdue-{step.Key}", $"{today.Year}Q{ChinaTime.QuarterOf(today)}",
-                                $"“{step.Title}”已过截止日期（{step.Due:yyyy-MM-dd}），请尽快提交。", link));
+                            // The same key as the quarterly review's reminder for this quarter: whichever runs first queues it.
+                            reminders.Add(QuarterlyReminders.Overdue(today.Year, village.Id, village.Secretary.Username, step, today));
                         }
                     }
                 }
@@ -73,7 +76,13 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
             {
                 var distinct = late.Distinct().Select(id => villages[id].Name).ToList();
                 reminders.Add(new Reminder(reviewers[town.Id], "", "", "digest", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                    $"{town.Name}有 {distinct.Count} 个村存在逾期事项：{string.Join("、", distinct.Take(20))}{(distinct.Count > 20 ? " 等" : "")}。", $"/towns/{town.Id}?year={today.Year}&status=overdue"));
+                    $"{town.Name}有 {distinct.Count} 个村存在逾期事项：{string.Join("、", distinct.Take(20))}{(distinct.Count > 20 ? " 等" : "")}。", NoticeLinks.TownOverdue(today.Year, town.Id)));
+            }
+
+            if (waiting > 0)
+            {
+                reminders.Add(new Reminder(reviewers[town.Id], "", "", "review", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    $"{town.Name}有 {waiting} 项材料等待审核。", NoticeLinks.ReviewQueue(today.Year, town.Id)));
             }
 
             queued += await outbox.QueueAsync(reminders, cancellationToken);

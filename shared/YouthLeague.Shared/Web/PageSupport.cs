@@ -33,7 +33,9 @@ public sealed class PageSupport(Antiforgery antiforgery, Notifications.Outbox ou
     public int YearOf(HttpRequest req) =>
         Routes.TryYear(req.Query["year"].ToString(), out var y) ? y : ChinaTime.Year(clock.GetUtcNow());
 
-    public async Task<PageChrome> ChromeAsync(HttpRequest req, Principal who) => new(who.Username, await antiforgery.TokenForAsync(req));
+    /// <summary>The signed-in name, the anti-forgery token and the unread count of the header's badge (one partition query).</summary>
+    public async Task<PageChrome> ChromeAsync(HttpRequest req, Principal who) =>
+        new(who.Username, await antiforgery.TokenForAsync(req), await outbox.UnreadCountAsync(who.Username, req.HttpContext.RequestAborted));
 
     public async Task<NoticeList> NoticesAsync(HttpRequest req, string username, string back)
     {
