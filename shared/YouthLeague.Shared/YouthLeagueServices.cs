@@ -51,6 +51,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Notifications.ReminderRun>();
         services.AddSingleton<Notifications.RobotPacing>();
+        services.AddSingleton<Notifications.MeetingReminders>();
         services.AddSingleton<Notifications.NotificationDispatcher>();
         // Robots get three tries with exponential back-off, then the notification is marked failed.
         // Retry delays run on the system clock, whatever clock the app's logic is given (tests fake that one).

@@ -16,25 +16,26 @@ public sealed record ReminderRunResult(DateOnly Day, int Considered, int Queued)
 /// late villages and one of items waiting for review on that day. The
 /// outbox keeps one per (recipient, reason, period), so a repeated or interrupted run adds nothing twice.
 /// </summary>
-public sealed class ReminderRun(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, TimeProvider clock, ILogger<ReminderRun> log)
+public sealed class ReminderRun(StorageClients storage, DirectoryService directory, ChecklistDefinitions definitions, Outbox outbox, MeetingReminders meetings, TimeProvider clock, ILogger<ReminderRun> log)
 {
     public static readonly int[] DaysBefore = [14, 3];
 
     public async Task<ReminderRunResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var today = ChinaTime.Today(clock.GetUtcNow());
+        var towns = await directory.TownsAsync(cancellationToken);
+        var meetingQueued = await QueueMeetingRemindersAsync(today, towns, cancellationToken);
         var definition = definitions.Find(today.Year);
         if (definition is null)
         {
-            return new ReminderRunResult(today, 0, 0);
+            return new ReminderRunResult(today, 0, meetingQueued);
         }
 
         var quarterStart = today.Day == 1 && (today.Month - 1) % 3 == 0;
         var villages = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id);
-        var towns = await directory.TownsAsync(cancellationToken);
         var reviewers = towns.ToDictionary(t => t.Id, t => "town." + t.Id);
         var table = storage.Table(TableNames.TownProgress);
-        int considered = 0, queued = 0;
+        int considered = 0, queued = meetingQueued;
         foreach (var town in towns)
         {
             var reminders = new List<Reminder>();
@@ -90,5 +91,18 @@ public sealed class ReminderRun(StorageClients storage, DirectoryService directo
 
         log.LogInformation("Reminder run for {Day}: {Considered} villages considered, {Queued} reminders queued", today, considered, queued);
         return new ReminderRunResult(today, considered, queued);
+    }
+
+    /// <summary>The exchange meeting reminders (<see cref="MeetingReminders"/>): the recorded meetings of this year (and last year's in the first quarter).</summary>
+    private async Task<int> QueueMeetingRemindersAsync(DateOnly today, IReadOnlyList<Town> towns, CancellationToken cancellationToken)
+    {
+        var held = new Dictionary<int, IReadOnlyDictionary<(string Town, int Quarter), string>> { [today.Year] = await meetings.HeldAsync(today.Year, cancellationToken) };
+        if (ChinaTime.QuarterOf(today) == 1)
+        {
+            held[today.Year - 1] = await meetings.HeldAsync(today.Year - 1, cancellationToken);
+        }
+
+        var city = await meetings.CityUsersAsync(cancellationToken);
+        return await outbox.QueueAsync([.. MeetingReminders.For(today, towns, y => held[y], city)], cancellationToken);
     }
 }
