@@ -221,11 +221,24 @@ public sealed class NotificationDispatcher(StorageClients storage, DirectoryServ
         }
     }
 
+    /// <summary>Writes the delivery's outcome only (a merge: the recipient may have marked the notice read meanwhile).</summary>
     private async Task FinishAsync(NotificationEntity n, string status, string? reason, CancellationToken cancellationToken)
     {
         n.Status = status;
         n.FailureReason = reason ?? "";
-        await Table.UpdateEntityAsync(n, n.ETag, TableUpdateMode.Replace, cancellationToken);
+        await Table.UpdateEntityAsync(
+            new TableEntity(n.PartitionKey, n.RowKey)
+            {
+                [nameof(NotificationEntity.Status)] = n.Status,
+                [nameof(NotificationEntity.FailureReason)] = n.FailureReason,
+                [nameof(NotificationEntity.Attempts)] = n.Attempts,
+                [nameof(NotificationEntity.NotBefore)] = n.NotBefore,
+                [nameof(NotificationEntity.SentAt)] = n.SentAt,
+                [nameof(NotificationEntity.DigestOf)] = n.DigestOf,
+            },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken);
     }
 
     /// <summary>Secretaries' phones by village (only for towns that turned mentions on; never logged).</summary>
