@@ -89,6 +89,8 @@ public static class YouthLeagueServices
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
         services.AddSingleton<Web.NoticePages>();
+        services.AddSingleton<Announcements.AnnouncementService>();
+        services.AddSingleton<Web.AnnouncementPages>();
         services.AddSingleton<Web.MeetingPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;

@@ -65,7 +65,7 @@ public sealed class NotificationDispatcher(StorageClients storage, DirectoryServ
 
         int sent = 0, failed = 0, held = 0;
         Dictionary<string, string>? phones = null;
-        foreach (var group in pending.GroupBy(TownOf))
+        foreach (var group in pending.GroupBy(n => n.AppOnly ? null : TownOf(n)))
         {
             var rows = group.OrderBy(n => n.QueuedAt).ThenBy(n => n.PartitionKey, StringComparer.Ordinal).ThenBy(n => n.RowKey, StringComparer.Ordinal).ToList();
             var target = group.Key is null ? null : Webhooks.For(config, group.Key);

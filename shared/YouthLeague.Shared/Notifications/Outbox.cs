@@ -28,6 +28,9 @@ public sealed class NotificationEntity : EntityBase
     /// <summary>Seen by its recipient in the app (independent of robot delivery).</summary>
     public bool Read { get; set; }
 
+    /// <summary>For the app only: never sent to a robot.</summary>
+    public bool AppOnly { get; set; }
+
     /// <summary>Robot tries that were refused for sending too fast.</summary>
     public int Attempts { get; set; }
 
@@ -43,7 +46,8 @@ public sealed class NotificationEntity : EntityBase
     public int DigestOf { get; set; }
 }
 
-public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link);
+/// <param name="AppOnly">Shown in the app only, never sent to a robot (an announcement not pushed).</param>
+public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link, bool AppOnly = false);
 
 /// <summary>
 /// Notifications waiting to be delivered, one per (recipient, reason, period): queuing the same reminder
@@ -125,6 +129,7 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         Period = r.Period,
         Text = r.Text,
         Link = r.Link,
+        AppOnly = r.AppOnly,
         QueuedAt = clock.GetUtcNow(),
     };
 
@@ -142,17 +147,22 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         return changed;
     }
 
-    /// <summary>How many of the recipient's notices are unread (one partition query, keys only).</summary>
-    public async Task<int> UnreadCountAsync(string recipient, CancellationToken cancellationToken = default)
+    /// <summary>How many of the recipient's notices are unread, and the unread announcements among them (text, link): one partition query.</summary>
+    public async Task<(int Count, IReadOnlyList<(string Text, string Link)> Announcements)> UnreadAsync(string recipient, CancellationToken cancellationToken = default)
     {
         var count = 0;
-        await foreach (var _ in storage.Table(TableNames.Outbox).QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and Read eq false"), select: ["RowKey"], cancellationToken: cancellationToken))
+        var announcements = new List<(string, string)>();
+        await foreach (var n in storage.Table(TableNames.Outbox).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and Read eq false"), select: ["RowKey", "Reason", "Text", "Link"], cancellationToken: cancellationToken))
         {
             count++;
+            if (n.GetString("Reason") == "announcement")
+            {
+                announcements.Add((n.GetString("Text") ?? "", n.GetString("Link") ?? ""));
+            }
         }
 
-        return count;
+        return (count, announcements);
     }
 
     /// <summary>One page of the recipient's notices, newest first, with the total and the unread count.</summary>

@@ -5,6 +5,8 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
+using YouthLeague.Announcements;
+using YouthLeague.Auth;
 using YouthLeague.Notifications;
 using YouthLeague.Storage;
 using YouthLeague.Tests.Auth;
@@ -322,6 +324,43 @@ public sealed class NotificationDispatcherTests(Azurite azurite, ITestOutputHelp
         Assert.Equal(1, await s.Outbox.MarkAllReadAsync(secretary));
         Assert.All(await s.Outbox.ForAsync(secretary), n => Assert.True(n.Read));
         Assert.Equal(0, await s.Outbox.MarkAllReadAsync(secretary));
+    }
+
+    [Fact]
+    public async Task Announcements_PushedOnesReachTheTownRobotOnce_OthersStayInTheApp()
+    {
+        using var robot = new Robot();
+        await using var s = await SetUpAsync(robot, "wecom", Morning, villages: 1);
+        await s.Dispatcher.DeliverAsync();
+        Assert.Single(robot.Received); // the secretary's reminder
+
+        var announcements = s.Services.GetRequiredService<AnnouncementService>();
+        var city = new Principal("city", Roles.City, "zoucheng", "zoucheng");
+        var town = new Principal("town." + s.Town, Roles.Town, s.Town, s.Town);
+        var pushed = await announcements.SendAsync(city, new AnnouncementInput("关于开展年度“六个一”工作的通知", "正文", [s.Town], false, true, null));
+        var quiet = await announcements.SendAsync(city, new AnnouncementInput("不推送的通知", "正文", [s.Town], false, false, null));
+        var byTown = await announcements.SendAsync(town, new AnnouncementInput("本镇通知", "请各村周五前提交。", [], false, true, null));
+        Assert.True(pushed.Ok && quiet.Ok && byTown.Ok);
+
+        await s.Dispatcher.DeliverAsync();
+        await s.Dispatcher.DeliverAsync();
+
+        var texts = robot.Received.Skip(1).Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("text").GetProperty("content").GetString()!).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.Single(texts, t => t.StartsWith("【通知镇】市级通知公告：关于开展年度“六个一”工作的通知", StringComparison.Ordinal)
+            && t.Contains($"https://tuanjian.example.cn/announcements/{pushed.Id}", StringComparison.Ordinal));
+        Assert.Single(texts, t => t.StartsWith("【通知镇】通知镇通知公告：本镇通知", StringComparison.Ordinal)
+            && t.Contains($"https://tuanjian.example.cn/announcements/{byTown.Id}", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("不推送的通知", StringComparison.Ordinal));
+
+        // In the app: the town has both of the city's unread (its own push row is born read); the secretary has the town's.
+        var (townUnread, townAnnouncements) = await s.Outbox.UnreadAsync("town." + s.Town);
+        Assert.Equal(2, townUnread);
+        Assert.Equal(
+            new[] { AnnouncementService.Link(pushed.Id!), AnnouncementService.Link(quiet.Id!) }.Order(StringComparer.Ordinal),
+            townAnnouncements.Select(a => a.Link).Order(StringComparer.Ordinal));
+        var (_, secretaryAnnouncements) = await s.Outbox.UnreadAsync("sec." + s.Villages[0]);
+        Assert.Equal(AnnouncementService.Link(byTown.Id!), Assert.Single(secretaryAnnouncements).Link);
     }
 
     [Fact]
