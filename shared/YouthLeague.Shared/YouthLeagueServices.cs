@@ -50,6 +50,8 @@ public static class YouthLeagueServices
         services.AddSingleton<YearSimulator>();
         services.AddSingleton<Notifications.Outbox>();
         services.AddSingleton<Notifications.ReminderRun>();
+        services.AddSingleton<Notifications.RobotPacing>();
+        services.AddSingleton<Notifications.MeetingReminders>();
         services.AddSingleton<Notifications.NotificationDispatcher>();
         // Robots get three tries with exponential back-off, then the notification is marked failed.
         // Retry delays run on the system clock, whatever clock the app's logic is given (tests fake that one).
@@ -87,6 +89,9 @@ public static class YouthLeagueServices
         services.AddSingleton<Web.LedgerPages>();
         services.AddSingleton<Web.DashboardPages>();
         services.AddSingleton<Web.ReviewPages>();
+        services.AddSingleton<Web.NoticePages>();
+        services.AddSingleton<Announcements.AnnouncementService>();
+        services.AddSingleton<Web.AnnouncementPages>();
         services.AddSingleton<Web.MeetingPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;

@@ -317,4 +317,53 @@ public sealed class PageComponentTests
         Assert.Equal((null, false), StaticAssets.Find("../secrets.css"));
         Assert.Contains("data-shrink-above", System.Text.Encoding.UTF8.GetString(StaticAssets.UploadScript.Content), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Layout_UnreadNoticesAndAnnouncements_BadgeAndBannerUntilRead()
+    {
+        var chrome = new PageChrome("sec.v", "af", 3, [new UnreadAnnouncement("市级通知公告：<b>年度通知</b>", "/announcements/123abc")]);
+        var page = await RenderAsync<MessagePage, MessageModel>(new(chrome, "页", "页"));
+        Assert.Equal("3", page.QuerySelector("header a[href='/notices'] .badge")!.TextContent);
+        var banner = page.QuerySelector("#announcements a")!;
+        Assert.Equal("/announcements/123abc", banner.GetAttribute("href"));
+        Assert.Equal("市级通知公告：<b>年度通知</b>", banner.TextContent); // text, not markup
+        Assert.Null(page.QuerySelector("header a[href='/announcements']")); // a secretary sends none
+
+        var read = await RenderAsync<MessagePage, MessageModel>(new(new PageChrome("town.t", "af", 0, [], SendsAnnouncements: true), "页", "页"));
+        Assert.Null(read.QuerySelector(".badge"));
+        Assert.Null(read.QuerySelector("#announcements"));
+        Assert.NotNull(read.QuerySelector("header a[href='/announcements']"));
+    }
+
+    [Fact]
+    public async Task NoticesPage_PagedNewestFirst_MarkReadFormsForUnreadOnly()
+    {
+        var items = new List<NoticeItem>
+        {
+            new("2026Q3|overdue-forum", "“座谈会”已逾期 3 天", "/villages/v/steps/forum?year=2026", false, DateTimeOffset.Parse("2026-07-03T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
+            new("2026|due14-plan", "“计划”还有 14 天截止", "/villages/v/steps/plan?year=2026", true, DateTimeOffset.Parse("2026-07-01T01:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        var page = await RenderAsync<NoticesPage, NoticesModel>(new(new PageChrome("sec.v", "af", 1), items, 2, 3, 45, 1, null));
+        var links = page.QuerySelectorAll("#notice-list li > a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/villages/v/steps/forum?year=2026", "/villages/v/steps/plan?year=2026"], links);
+        var one = Assert.Single(page.QuerySelectorAll("#notice-list li form input[name=id]"));
+        Assert.Equal("2026Q3|overdue-forum", one.GetAttribute("value"));
+        Assert.Equal(["/notices?page=1", "/notices?page=3"], page.QuerySelectorAll(".pager a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task CityPage_MeetingMarks_HeldWithDateAndMissed()
+    {
+        var meetings = new List<YouthLeague.Notifications.QuarterMeeting>
+        {
+            new(1, YouthLeague.Notifications.MeetingState.Held, "2026-03-20"),
+            new(2, YouthLeague.Notifications.MeetingState.Missed, ""),
+            new(3, YouthLeague.Notifications.MeetingState.Open, ""),
+            new(4, YouthLeague.Notifications.MeetingState.NotYet, ""),
+        };
+        var page = await RenderAsync<CityPage, CityModel>(new(new PageChrome("city", "af"), 2026, [], [new CityTown("tp", "太平镇", 1, 6, 0, 0, meetings)]));
+        Assert.Equal("1季度 已开（2026-03-20）", page.QuerySelector(".meeting-held")!.TextContent);
+        Assert.Equal("/towns/tp/meetings/2?year=2026", page.QuerySelector(".meeting-missed")!.GetAttribute("href"));
+        Assert.Equal("2季度 未开", page.QuerySelector(".meeting-missed")!.TextContent);
+    }
 }

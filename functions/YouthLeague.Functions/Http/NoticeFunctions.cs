@@ -51,6 +51,18 @@ public sealed class NoticeFunctions(Outbox outbox, NotificationDispatcher dispat
         }
 
         var failed = await dispatcher.FailedAsync(townId, req.HttpContext.RequestAborted);
-        return new OkObjectResult(failed.Select(n => new { recipient = n.PartitionKey, n.VillageId, n.Reason, n.Period, n.Text, n.QueuedAt }));
+        return new OkObjectResult(failed.Select(n => new { recipient = n.PartitionKey, n.VillageId, n.Reason, n.Period, n.Text, n.QueuedAt, failure = n.FailureReason }));
     }
+}
+
+/// <summary>The notices page and its mark-read form. The logic is in shared/Web/NoticePages.</summary>
+public sealed class NoticePageFunctions(NoticePages notices)
+{
+    [Function("NoticesPage")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices")] HttpRequest req) => notices.ListAsync(req);
+
+    [Function("NoticesMarkRead")]
+    public Task<IActionResult> MarkRead(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "notices/read")] HttpRequest req) => notices.MarkReadAsync(req);
 }

@@ -1,6 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using YouthLeague.Checklist;
 using YouthLeague.Storage;
+using YouthLeague.Workflow;
 
 namespace YouthLeague.Notifications;
 
@@ -25,9 +27,27 @@ public sealed class NotificationEntity : EntityBase
 
     /// <summary>Seen by its recipient in the app (independent of robot delivery).</summary>
     public bool Read { get; set; }
+
+    /// <summary>For the app only: never sent to a robot.</summary>
+    public bool AppOnly { get; set; }
+
+    /// <summary>Robot tries that were refused for sending too fast.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Not to be sent before this time (the robot blocked sends after a rate-limit answer).</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>Why the robot did not take it (failed), or why it waits (queued after a rate-limit answer).</summary>
+    public string FailureReason { get; set; } = "";
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>When it went out in a digest: how many notices that digest held.</summary>
+    public int DigestOf { get; set; }
 }
 
-public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link);
+/// <param name="AppOnly">Shown in the app only, never sent to a robot (an announcement not pushed).</param>
+public sealed record Reminder(string Recipient, string VillageId, string Step, string Reason, string Period, string Text, string Link, bool AppOnly = false);
 
 /// <summary>
 /// Notifications waiting to be delivered, one per (recipient, reason, period): queuing the same reminder
@@ -79,6 +99,26 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         return added;
     }
 
+    /// <summary>
+    /// The reminders of a quarter's review (the quarterly review activity): computed as of the day it runs in the
+    /// checklist's own calendar (real, or the compressed one the checklist started with), never before the day after
+    /// the quarter's end, so a year opened late does not announce as ahead a date already past.
+    /// </summary>
+    public async Task<int> QueueQuarterAsync(QuarterlyReview review, ChecklistDefinition definition, string secretary, CancellationToken cancellationToken = default)
+    {
+        var calendar = ChecklistCalendar.Real(review.State.Year);
+        var header = await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<ChecklistEntity>(
+            Keys.Checklist(review.State.Year, review.State.VillageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
+        if (header.HasValue && header.Value!.CalendarJson is { Length: > 0 } json)
+        {
+            calendar = System.Text.Json.JsonSerializer.Deserialize<ChecklistCalendar>(json, Json.Options) ?? calendar;
+        }
+
+        var now = calendar.DateOf(clock.GetUtcNow());
+        var today = now > review.AsOf ? now : review.AsOf.AddDays(1);
+        return await QueueAsync(QuarterlyReminders.For(definition, review.State, today, secretary), cancellationToken);
+    }
+
     private NotificationEntity Entity(Reminder r) => new()
     {
         PartitionKey = r.Recipient,
@@ -89,6 +129,7 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         Period = r.Period,
         Text = r.Text,
         Link = r.Link,
+        AppOnly = r.AppOnly,
         QueuedAt = clock.GetUtcNow(),
     };
 
@@ -104,6 +145,51 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
         }
 
         return changed;
+    }
+
+    /// <summary>How many of the recipient's notices are unread, and the unread announcements among them (text, link): one partition query.</summary>
+    public async Task<(int Count, IReadOnlyList<(string Text, string Link)> Announcements)> UnreadAsync(string recipient, CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        var announcements = new List<(string, string)>();
+        await foreach (var n in storage.Table(TableNames.Outbox).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {recipient} and Read eq false"), select: ["RowKey", "Reason", "Text", "Link"], cancellationToken: cancellationToken))
+        {
+            count++;
+            if (n.GetString("Reason") == "announcement")
+            {
+                announcements.Add((n.GetString("Text") ?? "", n.GetString("Link") ?? ""));
+            }
+        }
+
+        return (count, announcements);
+    }
+
+    /// <summary>One page of the recipient's notices, newest first, with the total and the unread count.</summary>
+    public async Task<(IReadOnlyList<NotificationEntity> Items, int Total, int Unread)> PageAsync(string recipient, int page, int size, CancellationToken cancellationToken = default)
+    {
+        var all = (await ForAsync(recipient, cancellationToken)).OrderByDescending(n => n.QueuedAt).ThenBy(n => n.RowKey, StringComparer.Ordinal).ToList();
+        return ([.. all.Skip((Math.Max(page, 1) - 1) * size).Take(size)], all.Count, all.Count(n => !n.Read));
+    }
+
+    /// <summary>Marks one notice of the recipient read (false when it is not hers).</summary>
+    public async Task<bool> MarkReadAsync(string recipient, string id, CancellationToken cancellationToken = default)
+    {
+        if (id.Length is 0 or > 200)
+        {
+            return false;
+        }
+
+        try
+        {
+            await storage.Table(TableNames.Outbox).UpdateEntityAsync(
+                new TableEntity(recipient, id) { [nameof(NotificationEntity.Read)] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 
     public async Task<IReadOnlyList<NotificationEntity>> ForAsync(string recipient, CancellationToken cancellationToken = default)

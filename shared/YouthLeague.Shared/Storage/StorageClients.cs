@@ -94,5 +94,8 @@ public static class TableNames
     /// <summary>PartitionKey "yyyy-MM" (China time): administrative actions, newest first.</summary>
     public const string Audit = "Audit";
 
-    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts, Meetings, Years, Audit];
+    /// <summary>通知公告: partition "announcement", one row per announcement (the recipients' copies are Outbox notices).</summary>
+    public const string Announcements = "Announcements";
+
+    public static readonly IReadOnlyList<string> All = [Checklists, Directory, Snapshots, TownProgress, Outbox, Accounts, Ledger, Drafts, Meetings, Years, Audit, Announcements];
 }

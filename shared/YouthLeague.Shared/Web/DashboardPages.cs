@@ -16,7 +16,7 @@ namespace YouthLeague.Web;
 /// whatever the number of towns (account, the directory's towns and villages, every town's progress rows in one range,
 /// the recommended cases).
 /// </summary>
-public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, Committees.MeetingService meetings)
+public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, Committees.MeetingService meetings, Notifications.MeetingReminders meetingChecks, TimeProvider clock)
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
@@ -87,8 +87,10 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
 
         // Percentages of the year's own steps (the checklist is data: a year may have more or fewer than six).
         var definition = definitions.For(year);
+        var held = await meetingChecks.HeldAsync(year, req.HttpContext.RequestAborted);
+        var today = ChinaTime.Today(clock.GetUtcNow());
         var towns = report.Towns
-            .Select(t => new CityTown(t.Id, t.Name, t.StepsApproved, t.Villages * definition.Steps.Count, t.StepsSubmitted, t.StepsOverdue))
+            .Select(t => new CityTown(t.Id, t.Name, t.StepsApproved, t.Villages * definition.Steps.Count, t.StepsSubmitted, t.StepsOverdue, Notifications.MeetingReminders.Marks(held, t.Id, year, today)))
             .OrderByDescending(t => t.Percent)
             .ToList();
         var townNames = report.Towns.ToDictionary(t => t.Id, t => t.Name);

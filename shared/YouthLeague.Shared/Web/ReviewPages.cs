@@ -35,7 +35,7 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
             notice,
             notices,
             failed.Count,
-            failed.Take(FailedShown).Select(n => new FailedNotice(names.GetValueOrDefault(n.VillageId, n.PartitionKey), n.Text)).ToList(),
+            failed.Take(FailedShown).Select(n => new FailedNotice(names.GetValueOrDefault(n.VillageId, n.PartitionKey), n.Text, n.FailureReason)).ToList(),
             queue.Select(q => new QueueItem(q.VillageId, names.GetValueOrDefault(q.VillageId, q.VillageId), q.Step, q.SubmittedAt)).ToList()));
     }
 

@@ -158,7 +158,7 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
             var village = await directory.FindVillageAsync(review.State.VillageId, cancellationToken);
             if (village is not null)
             {
-                await outbox.QueueAsync(QuarterlyReminders.For(definition, review.State, review.Quarter, review.AsOf, village.Secretary.Username), cancellationToken);
+                await outbox.QueueQuarterAsync(review, definition, village.Secretary.Username, cancellationToken);
             }
         }
 

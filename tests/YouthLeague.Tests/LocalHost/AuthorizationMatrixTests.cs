@@ -109,6 +109,12 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
         ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),
         ("MarkNoticesRead", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/notices/read"), SignedIn),
+        ("NoticesPage", (c, _) => Get("/notices"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("NoticesMarkRead", (c, _) => Form("/notices/read"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("AnnouncementsPage", (c, _) => Get("/announcements"), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("AnnouncementSend", (c, _) => Form("/announcements", ("title", "")), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("AnnouncementPage", (c, _) => Get("/announcements/0000000000000000000abcdef"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("AnnouncementAttachment", (c, _) => Get("/announcements/0000000000000000000abcdef/attachment"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
         ("Logout", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"), SignedIn),
         ("LogoutForm", (c, _) => Form("/logout"), Rule(Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin)),
     ];

@@ -35,8 +35,14 @@ public sealed class ReminderRunTests(Azurite azurite)
 
         var secretary = (await outbox.ForAsync("sec." + village)).Select(n => n.RowKey).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["2026|due14-forum"], secretary);
-        var digest = Assert.Single(await outbox.ForAsync("town." + town));
+        var digest = Assert.Single(await outbox.ForAsync("town." + town), n => n.Reason == "digest");
         Assert.Contains("提醒村", digest.Text, StringComparison.Ordinal);
+        Assert.Equal(NoticeLinks.TownOverdue(2026, town), digest.Link);
+
+        // Fourteen days before the quarter ends and no meeting recorded: the town is reminded to hold it, once.
+        var soon = Assert.Single(await outbox.ForAsync("town." + town), n => n.Reason.StartsWith("meeting-", StringComparison.Ordinal));
+        Assert.Equal(("meeting-soon", "2026Q2", NoticeLinks.Meeting(2026, town, 2)), (soon.Reason, soon.Period, soon.Link));
+        Assert.Contains("2026-06-30 前召开", soon.Text, StringComparison.Ordinal);
 
         // First day of the third quarter: late steps are reminded once for the quarter, again idempotently.
         clock.SetUtcNow(new DateTimeOffset(2026, 7, 1, 1, 0, 0, TimeSpan.Zero));
@@ -44,7 +50,11 @@ public sealed class ReminderRunTests(Azurite azurite)
         await run.RunAsync();
         secretary = (await outbox.ForAsync("sec." + village)).Select(n => n.RowKey).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["2026Q3|overdue-forum", "2026Q3|overdue-ledger", "2026|due14-forum"], secretary);
-        Assert.Equal(2, (await outbox.ForAsync("town." + town)).Count); // one digest per day
+        Assert.Equal(2, (await outbox.ForAsync("town." + town)).Count(n => n.Reason == "digest")); // one digest per day
+        // The quarter is over and its meeting was never recorded: the town is told, once.
+        var missed = Assert.Single(await outbox.ForAsync("town." + town), n => n.Reason == "meeting-missed");
+        Assert.Equal(("2026Q2", NoticeLinks.Meeting(2026, town, 2)), (missed.Period, missed.Link));
+        Assert.Contains("已逾期 1 天", missed.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public sealed record TownModel(
     IReadOnlyList<TownRow> Rows);
 
 /// <summary>A town on the city page; <see cref="Steps"/> is villages × the year's steps.</summary>
-public sealed record CityTown(string Id, string Name, int Approved, int Steps, int Submitted, int Overdue)
+/// <param name="Meetings">Each quarter's exchange meeting: held (its date), missed, open, not yet.</param>
+public sealed record CityTown(string Id, string Name, int Approved, int Steps, int Submitted, int Overdue, IReadOnlyList<Notifications.QuarterMeeting>? Meetings = null)
 {
     public double Percent => Steps == 0 ? 0 : 100.0 * Approved / Steps;
 }

@@ -5,7 +5,7 @@ namespace YouthLeague.Web.Pages;
 
 public sealed record QueueItem(string VillageId, string VillageName, string Step, DateTimeOffset SubmittedAt);
 
-public sealed record FailedNotice(string VillageName, string Text);
+public sealed record FailedNotice(string VillageName, string Text, string Reason = "");
 
 /// <summary>A town's review queue (oldest first), the robot messages that could not be delivered, the reviewer's notices.</summary>
 public sealed record ReviewQueueModel(
