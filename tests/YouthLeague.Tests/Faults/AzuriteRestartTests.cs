@@ -79,7 +79,8 @@ public sealed class AzuriteRestartTests(ITestOutputHelper output)
         process.ErrorDataReceived += (_, e) => { lock (text) { text.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await FreePorts.WaitOpenAsync(blob + 2, TimeSpan.FromSeconds(30));
+        // As AzuriteProcess does: a machine at load average 20-30 (several builds on 2 cores) can take well over 30 s to start node.
+        await FreePorts.WaitOpenAsync(blob + 2, TimeSpan.FromSeconds(120));
         return new Running(process, text);
     }
 
