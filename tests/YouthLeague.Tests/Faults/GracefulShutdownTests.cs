@@ -49,7 +49,7 @@ public sealed class GracefulShutdownTests(Azurite azurite, ITestOutputHelper out
         await host.StartAsync();
         attempts.Add(slowAttempt);
         var failed = attempts.Where(a => !a.Accepted).ToList();
-        var states = await Burst.SettleAsync(azurite.ConnectionString, attempts, TimeSpan.FromMinutes(3));
+        var states = await Burst.SettleAsync(azurite.ConnectionString, attempts, Burst.SettleTimeout);
         output.WriteLine($"{attempts.Count} submissions: {attempts.Count(a => a.Accepted)} answered 202, {failed.Count(a => a.Status == 503)} 503, " +
             $"{failed.Count(a => a.Status is null)} no answer, {failed.Count(a => a.Status is not (null or 503))} other; half-stored: {states.Count(s => s.Value == Stored.Half)}");
         foreach (var a in failed.Where(a => a.Status is not (null or 503)).Take(5))
@@ -60,6 +60,7 @@ public sealed class GracefulShutdownTests(Azurite azurite, ITestOutputHelper out
         Assert.True(exitCode == 0, $"the host did not exit cleanly on SIGTERM within 90 s (exit code {exitCode}):\n{Tail(stopLog)}");
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"SIGTERM → exit took {elapsed.TotalSeconds:0.0} s, over the 30 s bound:\n{Tail(stopLog)}");
         Assert.Equal(121, attempts.Count);
+        Burst.AssertStoredOnce(azurite.ConnectionString, attempts, states);
         Assert.True(failed.Count > 0, "no request met the stop: the shutdown was not exercised with requests in flight");
         Assert.All(failed, a => Assert.True(a.Status is null or 503, $"{a.Village}/{a.Step} answered {a.Status} during the stop: {a.Error}"));
         Assert.All(attempts.Where(a => a.Accepted), a => Assert.True(states[a] == Stored.Complete, $"accepted {a.Village}/{a.Step} is {states[a]}"));

@@ -43,7 +43,7 @@ public sealed partial class ScaleOutTests(Azurite azurite, ITestOutputHelper out
         await SameProductOnBothAsync(a, b, browserVillage);
 
         // The task hub's partitions are shared: each host holds some (the second takes its share from the first).
-        var owners = await WaitForOwnersAsync(storage, hub, TimeSpan.FromMinutes(2));
+        var owners = await WaitForOwnersAsync(storage, hub, TimeSpan.FromMinutes(4)); // returns as soon as both hold some
         output.WriteLine("partition owners before the burst: " + string.Join(", ", owners.Select(o => $"{o.Key}={o.Value}")));
         Assert.Equal(2, owners.Values.Distinct().Count());
 
@@ -58,7 +58,7 @@ public sealed partial class ScaleOutTests(Azurite azurite, ITestOutputHelper out
         });
 
         var failed = attempts.Where(x => !x.Accepted).ToList();
-        var states = await Burst.SettleAsync(storage, attempts, TimeSpan.FromMinutes(3));
+        var states = await Burst.SettleAsync(storage, attempts, Burst.SettleTimeout);
         var ownersAfter = await OwnersAsync(storage, hub);
         output.WriteLine($"{attempts.Count} submissions: {attempts.Count(x => x.Accepted)} answered 202, {failed.Count} errors " +
             $"({failed.Count(x => x.Status is null)} without an answer, {failed.Count(x => x.Status >= 500)} 5xx); of the errors " +
@@ -71,6 +71,7 @@ public sealed partial class ScaleOutTests(Azurite azurite, ITestOutputHelper out
 
         Assert.Equal(300, attempts.Count);
         Assert.True(failed.Count > 0, "no submission met the kill: the fault was not exercised");
+        Burst.AssertStoredOnce(storage, attempts, states);
         Assert.All(attempts.Where(x => x.Accepted), x => Assert.True(states[x] == Stored.Complete, $"accepted {x.Village}/{x.Step} is {states[x]}"));
         Assert.All(failed, x => Assert.True(states[x] != Stored.Half, $"failed {x.Village}/{x.Step} ({x.Status} {x.Error}) is half-stored"));
 
