@@ -6,7 +6,8 @@ namespace YouthLeague.Functions;
 
 /// <summary>
 /// The security headers on every HTTP answer of the Functions app (the local host adds the same in its own middleware).
-/// Azure's front end ends TLS and forwards the request, so HTTPS is read from X-Forwarded-Proto as well.
+/// Azure's front end ends TLS and forwards plain HTTP, so whether to send HSTS is decided from the configured public
+/// address (or Azure itself), not from X-Forwarded-Proto, which a caller can send too.
 /// </summary>
 public sealed class SecurityHeadersMiddleware : IFunctionsWorkerMiddleware
 {
@@ -14,7 +15,7 @@ public sealed class SecurityHeadersMiddleware : IFunctionsWorkerMiddleware
     {
         if (context.GetHttpContext() is { } http)
         {
-            SecurityHeaders.Register(http, http.Request.IsHttps || http.Request.Headers["X-Forwarded-Proto"] == "https");
+            SecurityHeaders.Register(http);
         }
 
         return next(context);

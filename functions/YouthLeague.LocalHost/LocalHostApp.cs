@@ -125,6 +125,8 @@ public static class LocalHostApp
             k.Listen(System.Net.IPAddress.Loopback, settings.SidecarPort, o => o.Protocols = HttpProtocols.Http2);
         });
 
+        // Graceful shutdown (issue #14): SIGTERM or Ctrl-C ends the process within 30 s even while requests run (see GracefulStop).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.GetValue("LocalHost:ShutdownTimeout", DefaultShutdownTimeout));
         builder.Services.AddYouthLeague(config);
         builder.Services.AddYouthLeagueTelemetry(config, t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddMvcCore();
@@ -133,6 +135,11 @@ public static class LocalHostApp
         builder.Services.AddSingleton(sp => new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = settings.TaskHub,
+
+            // Who holds a partition lease. Two hosts on one machine must not share a name (by default both would be the
+            // machine's name and each would take the other's leases for its own); a restarted host on the same port is the
+            // same worker, so it takes its leases back at once instead of waiting for them to expire.
+            WorkerId = config["LocalHost:WorkerId"] is { Length: > 0 } worker ? worker : $"{Environment.MachineName}-{settings.Port}",
             StorageAccountClientProvider = new StorageAccountClientProvider(config["AzureWebJobsStorage"]!),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
 
@@ -169,11 +176,43 @@ public static class LocalHostApp
             });
         });
         builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
-        builder.Services.AddHostedService<StopWorkerFirst>();
+        builder.Services.AddSingleton<GracefulStop>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulStop>());
         builder.Services.AddHostedService(sp => new TimerFunctionService(
             timers, sp, config, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TimerFunctionService>>()));
 
         var app = builder.Build();
+        var stop = app.Services.GetRequiredService<GracefulStop>();
+        app.Use(async (context, next) =>
+        {
+            if (context.Connection.LocalPort == settings.SidecarPort)
+            {
+                await next(context);
+                return;
+            }
+
+            if (!stop.TryEnter())
+            {
+                await GracefulStop.RefuseAsync(context);
+                return;
+            }
+
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (stop.Stopping && !context.Response.HasStarted)
+            {
+                // Cut short by the stop (the durable client's channel closes with the server): what was stored is finished by
+                // the repair (its intent stays), and the client is told to send again, which is still one submission.
+                app.Logger.LogWarning("{Path} cut short by the shutdown ({Error}): answered 503", context.Request.Path, ex.GetType().Name);
+                await GracefulStop.RefuseAsync(context);
+            }
+            finally
+            {
+                stop.Exit();
+            }
+        });
         app.Use(async (context, next) =>
         {
             foreach (var header in HttpFunctionEndpoints.PlatformPrincipalHeaders)
@@ -181,7 +220,7 @@ public static class LocalHostApp
                 context.Request.Headers.Remove(header);
             }
 
-            YouthLeague.Web.SecurityHeaders.Register(context, context.Request.IsHttps);
+            YouthLeague.Web.SecurityHeaders.Register(context);
             await next(context);
         });
         app.MapGrpcService<TaskHubGrpcServer>().RequireHost($"*:{settings.SidecarPort}");
@@ -189,31 +228,14 @@ public static class LocalHostApp
         return app;
     }
 
+    /// <summary>How long a stopping host lets requests in flight finish: the whole stop stays under 30 s.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>Creates the task hub and the app's tables, then starts serving.</summary>
     public static async Task StartAsync(WebApplication app)
     {
         await app.Services.GetRequiredService<AzureStorageOrchestrationService>().CreateIfNotExistsAsync();
         await app.Services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
         await app.StartAsync();
-    }
-
-    /// <summary>
-    /// Kestrel stops before the worker in a WebApplication, and the sidecar's work-item stream never ends
-    /// on its own; stopping the worker first avoids waiting out the whole shutdown timeout.
-    /// </summary>
-    private sealed class StopWorkerFirst(IServiceProvider services) : IHostedLifecycleService
-    {
-        public Task StoppingAsync(CancellationToken cancellationToken) =>
-            Task.WhenAll(services.GetServices<IHostedService>().OfType<DurableTaskWorker>().Select(w => w.StopAsync(cancellationToken)));
-
-        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

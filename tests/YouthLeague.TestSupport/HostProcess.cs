@@ -139,6 +139,32 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM (what Ctrl-C, systemd, a container stop send): the host's own shutdown runs. Waits up to
+    /// <paramref name="wait"/>; says how long the exit took and its code, or null if it had not exited (then it is killed).
+    /// </summary>
+    public async Task<(TimeSpan Elapsed, int? ExitCode)> TerminateAsync(TimeSpan wait)
+    {
+        var p = process ?? throw new InvalidOperationException("The local host is not running.");
+        var sw = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+            return (sw.Elapsed, p.ExitCode);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return (sw.Elapsed, null);
+        }
+    }
+
     private async Task<bool> ReadyAsync(HttpClient http)
     {
         if (!Output.Contains("local host ready", StringComparison.Ordinal))

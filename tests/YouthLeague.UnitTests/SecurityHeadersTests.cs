@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using YouthLeague.Web;
 
 namespace YouthLeague.UnitTests;
@@ -61,5 +63,29 @@ public sealed class SecurityHeadersTests
 
         Assert.Empty(headers.StrictTransportSecurity.ToString());
         Assert.Equal(StaticAssets.LongLivedCaching, headers.CacheControl);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("http://localhost:7071", false)]
+    [InlineData("https://tuanjian.example.cn", true)]
+    public async Task Hsts_OnFunctionsTrustedXForwardedProto_NowDecidedFromThePublicBaseUrl(string? publicBaseUrl, bool hsts)
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [YouthLeague.Auth.PublicOrigin.Setting] = publicBaseUrl })
+            .Build();
+        var context = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection()
+                .AddSingleton<IConfiguration>(config).BuildServiceProvider(),
+        };
+        context.Request.Headers["X-Forwarded-Proto"] = "https"; // sent by the caller: it says nothing about the site
+        var response = new StartingResponse();
+        context.Features.Set<IHttpResponseFeature>(response);
+
+        SecurityHeaders.Register(context);
+        await response.StartAsync();
+
+        Assert.Equal(hsts, context.Response.Headers.StrictTransportSecurity.ToString().StartsWith("max-age=", StringComparison.Ordinal));
     }
 }

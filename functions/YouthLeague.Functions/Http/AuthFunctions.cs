@@ -23,9 +23,8 @@ public sealed class AuthFunctions(SignInService signIn, Sessions sessions, Acces
         var result = await signIn.SignInAsync(req, body.Value!.Username, body.Value.Password);
         if (result.Outcome == SignInOutcome.LockedOut)
         {
-            var minutes = Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - DateTimeOffset.UtcNow).TotalMinutes));
-            req.HttpContext.Response.Headers.RetryAfter = (minutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Create(429, $"尝试次数过多，请 {minutes} 分钟后再试");
+            req.HttpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Create(429, $"尝试次数过多，请 {result.RetryAfterText}后再试");
         }
 
         return result.Outcome == SignInOutcome.SignedIn

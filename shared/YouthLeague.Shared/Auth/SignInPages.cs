@@ -59,7 +59,8 @@ public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites
                 req.HttpContext.Response.Cookies.Append(Access.SessionCookie, result.Token!, SessionCookieOptions(req));
                 return new RedirectResult(HomeOf(result.Principal!));
             case SignInOutcome.LockedOut:
-                return await LoginFormAsync(req, "密码错误次数过多，账户已暂时锁定，请 15 分钟后再试", username, 429);
+                req.HttpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return await LoginFormAsync(req, $"密码错误次数过多，账户已暂时锁定，请 {result.RetryAfterText}后再试", username, 429);
             case SignInOutcome.Disabled:
                 return await LoginFormAsync(req, "该账户已停用，请联系镇街审核员", username, 403);
             default:

@@ -13,7 +13,12 @@ public enum SignInOutcome
     Disabled,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal = null, string? Token = null, DateTimeOffset? LockedUntil = null);
+/// <param name="RetryAfter">When locked out: how long until the lock ends (it grows with repeated locks: 15 minutes, 30, … up to 24 hours).</param>
+public sealed record SignInResult(SignInOutcome Outcome, Principal? Principal = null, string? Token = null, DateTimeOffset? LockedUntil = null, TimeSpan? RetryAfter = null)
+{
+    /// <summary>The lock's real remaining time in words, for the sign-in page and the API alike ("15 分钟", "2 小时 5 分钟").</summary>
+    public string? RetryAfterText => RetryAfter is { } wait ? SignInThrottle.Wording(wait) : null;
+}
 
 /// <summary>
 /// Password sign-in. Every attempt is claimed in the <see cref="SignInThrottle"/> first; then the password is
@@ -41,7 +46,7 @@ public sealed class SignInService(AccountTable accounts, SessionTokens tokens, S
         if (await throttle.ClaimAsync(client, name, cancellationToken) is { } until)
         {
             log.LogWarning("Sign-in throttled until {Until}", until);
-            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until);
+            return new SignInResult(SignInOutcome.LockedOut, LockedUntil: until, RetryAfter: throttle.Remaining(until));
         }
 
         var account = await accounts.FindAsync(name, cancellationToken);

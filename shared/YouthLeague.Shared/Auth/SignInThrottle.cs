@@ -142,6 +142,17 @@ public sealed class SignInThrottle(StorageClients storage, TimeProvider clock, I
         return clock.GetUtcNow() + TimeSpan.FromSeconds(30);
     }
 
+    /// <summary>How long until <paramref name="until"/>, at least a minute.</summary>
+    public TimeSpan Remaining(DateTimeOffset until) => until - clock.GetUtcNow() is var left && left > TimeSpan.FromMinutes(1) ? left : TimeSpan.FromMinutes(1);
+
+    /// <summary>A wait in words, rounded up to the minute (from whole seconds: storage keeps times to the millisecond): "15 分钟", "1 小时", "2 小时 5 分钟".</summary>
+    public static string Wording(TimeSpan wait)
+    {
+        var minutes = Math.Max(1, (long)Math.Ceiling(Math.Round(wait.TotalSeconds) / 60));
+        var (hours, rest) = (minutes / 60, minutes % 60);
+        return hours == 0 ? $"{rest} 分钟" : rest == 0 ? $"{hours} 小时" : $"{hours} 小时 {rest} 分钟";
+    }
+
     public static TimeSpan LockFor(int locksBefore) =>
         locksBefore >= 7 ? LongestLock : TimeSpan.FromTicks(Math.Min(LongestLock.Ticks, FirstLock.Ticks << locksBefore));
 

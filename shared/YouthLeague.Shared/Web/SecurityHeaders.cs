@@ -20,6 +20,13 @@ public static class SecurityHeaders
 
     public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
 
+    /// <summary>
+    /// The headers both hosts add, HSTS when the site is HTTPS as far as the app knows it (<see cref="Auth.PublicOrigin.IsHttps"/>:
+    /// the connection, the configured <c>YouthLeague:PublicBaseUrl</c>, or Azure), never from a request header: X-Forwarded-Proto
+    /// is whatever the caller sent when nothing in front strips it (issue #14).
+    /// </summary>
+    public static void Register(HttpContext context) => Register(context, Auth.PublicOrigin.IsHttps(context.Request));
+
     /// <summary>Registers the headers on the response; call before the function runs (it may still set its own Cache-Control).</summary>
     public static void Register(HttpContext context, bool https) =>
         context.Response.OnStarting(() =>

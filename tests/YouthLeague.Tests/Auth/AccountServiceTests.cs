@@ -108,6 +108,47 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoginPage_LockGrownLongerThan15Minutes_SaysTheRealRemainingTime()
+    {
+        // The page said "请 15 分钟后再试" whatever the lock: after a second lock (30 min), 10 minutes in, 20 are left.
+        var user = "sec." + Village;
+        var pages = services.GetRequiredService<SignInPages>();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services };
+        context.Connection.RemoteIpAddress = new System.Net.IPAddress([10, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]);
+        context.Request.Method = "POST";
+        context.Request.Headers.Cookie = SignInPages.LoginAntiforgeryCookie + "=t0k3n";
+        context.Request.ContentType = "application/x-www-form-urlencoded";
+        context.Request.Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"username={user}&password=demo-pass-1&{Access.AntiforgeryField}=t0k3n"));
+        var client = services.GetRequiredService<SignInThrottle>().ClientOf(context.Request);
+        for (var i = 0; i < SignInThrottle.PerAccount; i++)
+        {
+            await signIn.SignInAsync(client, user, "wrong-page-" + i); // the page's own client address, locked and grown alike
+        }
+
+        clock.Advance(SignInThrottle.FirstLock + TimeSpan.FromSeconds(1));
+        await signIn.SignInAsync(client, user, "wrong-page-again");
+        clock.Advance(TimeSpan.FromMinutes(10));
+
+        var page = Assert.IsType<Microsoft.AspNetCore.Mvc.ContentResult>(await pages.LoginAsync(context.Request));
+
+        Assert.Equal(429, page.StatusCode);
+        var at = page.Content!.IndexOf("锁定", StringComparison.Ordinal);
+        var notice = at < 0 ? page.Content : page.Content.Substring(at, Math.Min(40, page.Content.Length - at));
+        Assert.True(notice.Contains("请 20 分钟后再试", StringComparison.Ordinal), notice);
+        Assert.DoesNotContain("15 分钟", page.Content, StringComparison.Ordinal);
+        Assert.InRange(int.Parse(context.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture), 1199, 1201);
+    }
+
+    [Theory]
+    [InlineData(15, "15 分钟")]
+    [InlineData(0.1, "1 分钟")]
+    [InlineData(60, "1 小时")]
+    [InlineData(125.5, "2 小时 6 分钟")]
+    [InlineData(1440, "24 小时")]
+    public void LockWording_RoundsUpToTheMinute(double minutes, string words) =>
+        Assert.Equal(words, SignInThrottle.Wording(TimeSpan.FromMinutes(minutes)));
+
+    [Fact]
     public async Task Lockout_40ConcurrentWrongPasswords_AllCountAndOnlyFiveAreTried()
     {
         var user = "sec." + Village;

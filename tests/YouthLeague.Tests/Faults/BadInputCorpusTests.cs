@@ -51,6 +51,12 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
         return form;
     }
 
+    private static MultipartFormDataContent WithRawField(MultipartFormDataContent form, string name, byte[] bytes)
+    {
+        form.Add(new ByteArrayContent(bytes), name);
+        return form;
+    }
+
     private static Dictionary<string, string> With(Dictionary<string, string> fields, string key, string? value)
     {
         var copy = new Dictionary<string, string>(fields);
@@ -110,6 +116,8 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
                 m.Headers.ExpectContinue = true;
                 return m;
             }),
+            // Issue #14: "a field beginning with bytes FF FE is decoded as UTF-16" (it was stored as CJK garbage, 202).
+            new("submit: a field beginning with bytes FF FE", "sec", () => Req(post, s, WithRawField(Form(With(forum, "place", null), (jpeg, "a.jpg", "evidence")), "place", [0xFF, 0xFE, .. "村委会"u8]))),
             new("submit: file in a text field", "sec", () => Req(post, s, Form(forum, (jpeg, "a.jpg", "evidence"), (jpeg, "x.jpg", "place")))),
             new("submit: unknown step", "sec", () => Req(post, $"/api/checklists/2026/{v1}/steps/no-such-step/submissions", Form(forum, (jpeg, "a.jpg", "evidence")))),
             new("submit: unknown village", "sec", () => Req(post, "/api/checklists/2026/no-such-village/steps/forum/submissions", Form(forum, (jpeg, "a.jpg", "evidence")))),
@@ -191,6 +199,7 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
 
             // Pages (HTML answers: checked for no 5xx and no write)
             new("page: step form, malformed multipart", "sec", () => Req(post, $"/villages/{v1}/steps/forum?year=2026", Raw("--xyz\r\nbroken"u8.ToArray(), "multipart/form-data; boundary=xyz"))),
+            new("page: step form, a field beginning with bytes FF FE", "sec", () => Req(post, $"/villages/{v1}/steps/forum?year=2026", WithRawField(Form(With(forum, "place", null), (jpeg, "a.jpg", "evidence")), "place", [0xFF, 0xFE, .. "村委会"u8]))),
             new("page: step form, bad values", "sec", () => Req(post, $"/villages/{v1}/steps/forum?year=2026", new FormUrlEncodedContent([new("attendance", "abc")]))),
             new("page: review form, unknown decision", "town", () => Req(post, $"/villages/{v1}/steps/forum/review?year=2026", new FormUrlEncodedContent([new("decision", "maybe")]))),
             new("page: login form, empty", "anon", () => Req(post, "/login", new FormUrlEncodedContent([]))),

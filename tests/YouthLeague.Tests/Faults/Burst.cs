@@ -180,6 +180,36 @@ public static class Burst
         return evidence.Count > 0 && evidence.SequenceEqual(blobs.Order()) ? Stored.Complete : Stored.Half;
     }
 
+    /// <summary>For a failure message: what storage holds for the attempt (to tell "processed slowly" from "lost" next time).</summary>
+    public static string Why(string storage, Attempt a)
+    {
+        var id = a.SubmissionId ?? a.ExpectedId;
+        var table = new TableClient(storage, "Checklists");
+        var pk = $"2026-{a.Village}";
+        var records = table.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and Step eq {a.Step}"))
+            .Where(e => e.RowKey.StartsWith("sub-", StringComparison.Ordinal)).Select(e => e.RowKey).ToList();
+        var blobs = TestData.BlobNames(new BlobContainerClient(storage, "evidence"), $"2026/{a.Village}/{a.Step}/");
+        var step = table.GetEntityIfExists<TableEntity>(pk, "step-" + a.Step);
+        return $"intent {(table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue ? "still there" : "gone")}; " +
+            $"records [{string.Join(", ", records)}]; {blobs.Count} blobs; step status {(step.HasValue ? step.Value!.GetString("Status") : "(no step row)")}, " +
+            $"ids {(step.HasValue ? step.Value!.GetString("SubmissionIds") : "-")}; audit row {(table.GetEntityIfExists<TableEntity>(pk, "audit-" + id).HasValue ? "yes" : "no")}";
+    }
+
+    /// <summary>Every accepted attempt complete, none half-stored; a failure says what storage holds for each that is not.</summary>
+    public static void AssertStoredOnce(string storage, IEnumerable<Attempt> attempts, IReadOnlyDictionary<Attempt, Stored> states)
+    {
+        var wrong = attempts.Where(a => a.Accepted ? states[a] != Stored.Complete : states[a] == Stored.Half).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong.Take(10).Select(a =>
+            $"{(a.Accepted ? "accepted" : $"failed ({a.Status} {a.Error})")} {a.Village}/{a.Step} is {states[a]}: {Why(storage, a)}")));
+    }
+
+    /// <summary>
+    /// How long <see cref="SettleAsync"/> waits at most (was 3 minutes). It returns as soon as everything has settled; the bound
+    /// is for a machine shared by several builds, where the survivor's queue drains slowly: a slow
+    /// drain must not read as a lost submission. The checks made after it are the same however long it took.
+    /// </summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromMinutes(6);
+
     /// <summary>Waits (a killed host's work comes back after the lease and visibility timeouts) until every attempt is either
     /// complete or absent, then says how each stands.</summary>
     public static async Task<Dictionary<Attempt, Stored>> SettleAsync(string storage, IReadOnlyCollection<Attempt> attempts, TimeSpan timeout)

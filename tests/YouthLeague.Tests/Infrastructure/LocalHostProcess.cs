@@ -31,18 +31,29 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "YouthLeague.LocalHost.dll");
 
-    /// <summary>Seeding (accounts hashed, checklists started one by one) can take minutes on a machine shared by several builds.</summary>
-    public Task StartAsync(TimeSpan? timeout = null) => host.StartAsync(timeout ?? TimeSpan.FromSeconds(300));
+    /// <summary>
+    /// Seeding (accounts hashed, checklists started one by one) can take minutes on a machine shared by several builds
+    /// (a wait, not a bound under test: a start that is merely slow must not fail the test that needs the host).
+    /// </summary>
+    public Task StartAsync(TimeSpan? timeout = null) => host.StartAsync(timeout ?? TimeSpan.FromSeconds(600));
 
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill() => host.Kill();
+
+    /// <summary>
+    /// SIGTERM (what Ctrl-C, systemd, a container stop send): the host's own shutdown runs. Waits up to
+    /// <paramref name="wait"/>; says how long the exit took and its code, or null if it had not exited (then it is killed).
+    /// </summary>
+    public Task<(TimeSpan Elapsed, int? ExitCode)> TerminateAsync(TimeSpan wait) => host.TerminateAsync(wait);
 
     public const string DemoPassword = "yl-demo-2026";
 
     /// <summary>A client signed in as <paramref name="username"/> (bearer token from POST /api/auth/login).</summary>
     public async Task<HttpClient> SignedInAsync(string username, string password = DemoPassword)
     {
-        using var response = await Http.PostAsync("/api/auth/login", JsonContent.Create(new { username, password }));
+        // Set-up, not the thing tested: on a machine shared by several builds (load average 40-60) a sign-in may need more than Http's 30 s.
+        using var patient = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        using var response = await patient.PostAsync("/api/auth/login", JsonContent.Create(new { username, password }));
         response.EnsureSuccessStatusCode();
         var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
