@@ -38,6 +38,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Setup.SetupService>();
         services.AddSingleton<Setup.Readiness>();
         services.AddSingleton<Web.Service.YearAdminPages>();
+        services.AddSingleton<Web.Service.AdminPages>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ChecklistReader>();
         services.AddSingleton<ChecklistProjection>();
