@@ -32,7 +32,6 @@ public static class YouthLeagueServices
             sp.GetRequiredService<Audit.AuditLog>(), sp.GetRequiredService<TimeProvider>(), config));
         services.AddSingleton<Years.YearOpener>();
         services.AddSingleton<Years.StuckChecklists>();
-        services.AddSingleton<Org.ISheetReader, Org.BoundedSheetReader>();
         services.AddSingleton<Org.OrgService>();
         services.AddSingleton<Org.InviteSheet>();
         services.AddSingleton<Setup.SetupService>();
