@@ -32,12 +32,12 @@ public static class YouthLeagueServices
             sp.GetRequiredService<Audit.AuditLog>(), sp.GetRequiredService<TimeProvider>(), config));
         services.AddSingleton<Years.YearOpener>();
         services.AddSingleton<Years.StuckChecklists>();
-        services.AddSingleton<Org.ISheetReader, Org.BoundedSheetReader>();
         services.AddSingleton<Org.OrgService>();
         services.AddSingleton<Org.InviteSheet>();
         services.AddSingleton<Setup.SetupService>();
         services.AddSingleton<Setup.Readiness>();
         services.AddSingleton<Web.Service.YearAdminPages>();
+        services.AddSingleton<Web.Service.AdminPages>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ChecklistReader>();
         services.AddSingleton<ChecklistProjection>();

@@ -6,10 +6,8 @@ namespace YouthLeague.UnitTests;
 
 public sealed class OrgPlanTests
 {
-    private static readonly BoundedSheetReader Reader = new();
-
     private static (List<OrgRow> Rows, List<RowError> Errors) Read(byte[] bytes, string kind, int maxRows = OrgPlan.MaxRows) =>
-        OrgPlan.Rows(Reader.Read(new MemoryStream(bytes), kind, OrgPlan.IsHeader, maxRows));
+        OrgPlan.Rows(OrgSheet.Read(new MemoryStream(bytes), kind, OrgPlan.IsHeader, maxRows));
 
     [Fact]
     public void Read_XlsxWithTitleRowAndSynonyms_FindsHeaderAndRows()

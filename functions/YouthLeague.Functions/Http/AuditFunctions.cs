@@ -13,8 +13,6 @@ namespace YouthLeague.Functions.Http;
 /// <summary>The administrative audit log (city administrators): JSON and a workbook to export.</summary>
 public sealed class AuditFunctions(AuditLog audit, Access access, TimeProvider clock)
 {
-    public const int MaxDays = 366;
-
     [Function("ListAudit")]
     public async Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/audit")] HttpRequest req)
@@ -56,22 +54,7 @@ public sealed class AuditFunctions(AuditLog audit, Access access, TimeProvider c
             return (default, who.Denied);
         }
 
-        var today = ChinaTime.Today(clock.GetUtcNow());
-        static bool Parse(string s, out DateOnly d) => DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d);
-        var fromText = req.Query["from"].ToString();
-        var toText = req.Query["to"].ToString();
-        var from = today.AddDays(-30);
-        var to = today;
-        if ((fromText.Length > 0 && !Parse(fromText, out from)) || (toText.Length > 0 && !Parse(toText, out to)))
-        {
-            return (default, Problems.Create(400, "日期格式应为 yyyy-MM-dd"));
-        }
-
-        if (from > to || to.DayNumber - from.DayNumber > MaxDays)
-        {
-            return (default, Problems.Create(400, $"起止日期有误：开始不能晚于结束，跨度不超过 {MaxDays} 天"));
-        }
-
-        return ((from, to), null);
+        var (range, error) = AuditRange.Parse(req.Query["from"].ToString(), req.Query["to"].ToString(), ChinaTime.Today(clock.GetUtcNow()));
+        return range is null ? (default, Problems.Create(400, error!)) : ((range.From, range.To), null);
     }
 }

@@ -17,11 +17,31 @@ public sealed class InviteSheet(StorageClients storage, AccountService accounts,
 {
     public static readonly string[] Columns = ["姓名", "用户名", "角色", "镇街", "村/社区", "邀请链接（7 天内有效）"];
 
+    /// <summary>An account in the caller's scope that has not set its password yet (the invites page lists them).</summary>
+    public sealed record Pending(string Name, string Username, string Role, string Town, string Village);
+
+    /// <summary>Accounts waiting for their invite (no password yet), in the caller's scope; no link is made.</summary>
+    public async Task<IReadOnlyList<Pending>> PendingAsync(Principal actor, string? townId, CancellationToken cancellationToken = default) =>
+        (await PendingAccountsAsync(actor, townId, cancellationToken)).Select(p => p.Line).ToList();
+
     public async Task<IReadOnlyList<InviteLine>> IssueAsync(Principal actor, string? townId, string baseUrl, CancellationToken cancellationToken = default)
+    {
+        var lines = new List<InviteLine>();
+        foreach (var (account, p) in await PendingAccountsAsync(actor, townId, cancellationToken))
+        {
+            var token = await links.CreateAsync(account, cancellationToken);
+            lines.Add(new InviteLine(p.Name, p.Username, p.Role, p.Town, p.Village, $"{baseUrl}/invite/{token}"));
+        }
+
+        await audit.RecordAsync(actor.Username, AuditLog.Actions.InviteIssued, townId is { Length: > 0 } ? townId : "all", $"导出邀请链接 {lines.Count} 个", cancellationToken);
+        return lines;
+    }
+
+    private async Task<List<(AccountEntity Account, Pending Line)>> PendingAccountsAsync(Principal actor, string? townId, CancellationToken cancellationToken)
     {
         var towns = (await directory.TownsAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Name);
         var villages = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id);
-        var lines = new List<InviteLine>();
+        var pending = new List<(AccountEntity, Pending)>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AccountEntity.Partition} and PasswordHash eq {""} and Disabled eq false");
         await foreach (var a in storage.Table(TableNames.Accounts).QueryAsync<AccountEntity>(filter, cancellationToken: cancellationToken))
         {
@@ -35,19 +55,15 @@ public sealed class InviteSheet(StorageClients storage, AccountService accounts,
                 continue; // a predecessor's account, or a closed village's
             }
 
-            var token = await links.CreateAsync(a, cancellationToken);
-            lines.Add(new InviteLine(
+            pending.Add((a, new Pending(
                 a.DisplayName,
                 a.RowKey,
                 a.Role == Roles.Town ? "镇街审核员" : "第一书记",
                 towns.GetValueOrDefault(a.TownId, a.TownId),
-                a.Role == Roles.Secretary ? villages[a.Scope].Name : "",
-                $"{baseUrl}/invite/{token}"));
+                a.Role == Roles.Secretary ? villages[a.Scope].Name : "")));
         }
 
-        lines = lines.OrderBy(l => l.Town, StringComparer.Ordinal).ThenBy(l => l.Role == "第一书记").ThenBy(l => l.Village, StringComparer.Ordinal).ToList();
-        await audit.RecordAsync(actor.Username, AuditLog.Actions.InviteIssued, townId is { Length: > 0 } ? townId : "all", $"导出邀请链接 {lines.Count} 个", cancellationToken);
-        return lines;
+        return pending.OrderBy(p => p.Item2.Town, StringComparer.Ordinal).ThenBy(p => p.Item2.Role == "第一书记").ThenBy(p => p.Item2.Village, StringComparer.Ordinal).ToList();
     }
 
     public static Sheet Sheet(IReadOnlyList<InviteLine> lines) =>

@@ -59,7 +59,7 @@ public static class OrgPlan
     /// <summary>The canonical column a header stands for, if any.</summary>
     public static string? Column(string header)
     {
-        var h = BoundedSheetReader.Normalize(header);
+        var h = OrgSheet.Normalize(header);
         return Synonyms.FirstOrDefault(kv => kv.Value.Contains(h, StringComparer.Ordinal)).Key;
     }
 
@@ -85,7 +85,7 @@ public static class OrgPlan
             return ([], [new RowError(0, "表格里只有表头，没有数据行")]);
         }
 
-        string Cell(SheetRow r, string column) => columns.TryGetValue(column, out var h) && r.Cells.TryGetValue(h, out var v) ? v.Trim() : "";
+        string Cell(OrgSheetRow r, string column) => columns.TryGetValue(column, out var h) && r.Cells.TryGetValue(h, out var v) ? v.Trim() : "";
         return (sheet.Rows.Select(r => new OrgRow(r.Number, Cell(r, "镇街"), Cell(r, "村/社区"), Cell(r, "第一书记"), PhoneDigits(Cell(r, "手机")), Cell(r, "派出单位"), Cell(r, "任职起止"))).ToList(), []);
     }
 

@@ -22,7 +22,7 @@ public sealed record OrgOutcome(int Status, string? Title = null, object? Body =
 /// idempotent, so the same sheet again changes nothing and a retry after a failure finishes the job.
 /// </summary>
 public sealed class OrgService(
-    StorageClients storage, DirectoryService directory, AccountService accounts, ISheetReader reader, YearOpener opener, AuditLog audit, ILogger<OrgService> log)
+    StorageClients storage, DirectoryService directory, AccountService accounts, YearOpener opener, AuditLog audit, ILogger<OrgService> log)
 {
     private const string ImportKeys = "org-import-key";
 
@@ -30,9 +30,9 @@ public sealed class OrgService(
 
     private TableClient Directory => storage.Table(TableNames.Directory);
 
-    public OrgImportResult Preview(Stream content, string kind, IReadOnlyList<ExistingTown> towns, IReadOnlyList<ExistingVillage> villages)
+    public static OrgImportResult Preview(Stream content, string kind, IReadOnlyList<ExistingTown> towns, IReadOnlyList<ExistingVillage> villages)
     {
-        var sheet = reader.Read(content, kind, OrgPlan.IsHeader, OrgPlan.MaxRows);
+        var sheet = OrgSheet.Read(content, kind, OrgPlan.IsHeader, OrgPlan.MaxRows);
         var (rows, errors) = OrgPlan.Rows(sheet);
         return errors.Count > 0 ? OrgImportResult.Failed(errors) : OrgPlan.Plan(rows, towns, villages);
     }
@@ -91,7 +91,7 @@ public sealed class OrgService(
     {
         // The rows again (the plan keeps ids and names only): phones, units and terms per village.
         content.Position = 0;
-        var (rows, _) = OrgPlan.Rows(reader.Read(content, kind, OrgPlan.IsHeader, OrgPlan.MaxRows));
+        var (rows, _) = OrgPlan.Rows(OrgSheet.Read(content, kind, OrgPlan.IsHeader, OrgPlan.MaxRows));
         var (towns, _) = await ExistingAsync(cancellationToken);
         var townIds = towns.ToDictionary(t => t.Name, t => t.Id);
         foreach (var t in plan.Added.Towns)

@@ -12,7 +12,7 @@ namespace YouthLeague.Web;
 /// A first secretary's pages: the village's six steps as cards, and one form per step built from the checklist
 /// definition. Plain form posts with a redirect after success: they work without JavaScript, on a 390-px screen.
 /// </summary>
-public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Drafts drafts)
+public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Drafts drafts, Years.YearService years)
 {
     public async Task<IActionResult> VillageAsync(HttpRequest req, string villageId)
     {
@@ -81,6 +81,12 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
         {
             await drafts.SaveAsync(year, villageId, definition, values, who.Principal!.Username, req.HttpContext.RequestAborted);
             return new RedirectResult($"/villages/{villageId}/steps/{stepKey}?year={year}&draft=saved");
+        }
+
+        // After the fourth quarter only returned items may be handed in again (as the API answers; the orchestration refuses the rest too).
+        if (step.Status == StepStatus.NotStarted && await years.InClosingWindowAsync(year, villageId, req.HttpContext.RequestAborted))
+        {
+            return await FormAsync(req, who, year, villageId, step, values, ChecklistRules.ClosedForNewSubmissions, null, 409);
         }
 
         var token = req.Form[PageSupport.FormTokenField].ToString();

@@ -16,12 +16,19 @@ public sealed record VillageRef(string Id, string TownId);
 
 public sealed record ChecklistBatch(int Year, IReadOnlyList<VillageRef> Villages);
 
-public sealed record BatchResult(int Started, int AlreadyRunning);
+/// <param name="Remaining">
+/// Villages of the batch not tried because the activity's time budget ran out (<see cref="YearOpener.Budget"/>); the
+/// orchestration starts them in a batch of their own. Null from activities that ran before the budget existed.
+/// </param>
+public sealed record BatchResult(int Started, int AlreadyRunning, IReadOnlyList<VillageRef>? Remaining = null);
 
 /// <summary>
 /// Opens a year: lists the active villages without a checklist yet, then starts theirs in batches (activities run
 /// side by side, as many as the worker allows). A crash resumes where it stopped; a batch re-run after a crash
-/// finds its checklists running and leaves them as they are.
+/// finds its checklists running and leaves them as they are. Each batch stops after its time budget and hands back
+/// the villages it did not try, which go out again as a batch of their own: an activity that outlives its queue
+/// message's visibility timeout is delivered a second time (the local host's sidecar never renews activity locks),
+/// and under load such duplicates made every batch run several times over.
 /// </summary>
 public static class OpenYearOrchestration
 {
@@ -32,10 +39,25 @@ public static class OpenYearOrchestration
     public static async Task<BatchResult> RunAsync(TaskOrchestrationContext context, YearOpening opening)
     {
         var villages = await context.CallActivityAsync<List<VillageRef>>(YearNames.ListVillagesToOpen, opening.Year, Retry);
-        var batches = villages.Chunk(BatchSize)
-            .Select(b => context.CallActivityAsync<BatchResult>(YearNames.StartChecklists, new ChecklistBatch(opening.Year, b), Retry))
-            .ToList();
-        var results = await Task.WhenAll(batches);
-        return new BatchResult(results.Sum(r => r.Started), results.Sum(r => r.AlreadyRunning));
+        Task<BatchResult> Start(IReadOnlyList<VillageRef> batch) =>
+            context.CallActivityAsync<BatchResult>(YearNames.StartChecklists, new ChecklistBatch(opening.Year, batch), Retry);
+
+        // The batches are scheduled in the same order as before the budget existed, so an opening that was running
+        // during a deployment replays unchanged (its results carry no Remaining).
+        var pending = villages.Chunk(BatchSize).Select(b => Start(b)).ToList();
+        var (started, already) = (0, 0);
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            var result = await done;
+            (started, already) = (started + result.Started, already + result.AlreadyRunning);
+            if (result.Remaining is { Count: > 0 } rest)
+            {
+                pending.Add(Start(rest));
+            }
+        }
+
+        return new BatchResult(started, already);
     }
 }

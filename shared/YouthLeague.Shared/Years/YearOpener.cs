@@ -9,6 +9,12 @@ public sealed class YearOpener(YearService years, DirectoryService directory, Ch
 {
     public const int Parallelism = 4;
 
+    /// <summary>
+    /// How long one batch activity goes on starting checklists before it hands the rest back (well under the local
+    /// host's 30 s visibility timeout of activity messages, which its sidecar does not renew).
+    /// </summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
+
     public async Task<List<VillageRef>> VillagesToOpenAsync(int year, CancellationToken cancellationToken = default)
     {
         var started = await years.StartedVillagesAsync(year, cancellationToken);
@@ -23,13 +29,26 @@ public sealed class YearOpener(YearService years, DirectoryService directory, Ch
     {
         var opened = await years.OpenedCalendarAsync(batch.Year, cancellationToken)
             ?? throw new InvalidOperationException($"Year {batch.Year} is not opened.");
-        var outcomes = new StartOutcome[batch.Villages.Count];
+        var outcomes = new StartOutcome?[batch.Villages.Count];
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             batch.Villages.Select((v, i) => (v, i)),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (x, ct) => outcomes[x.i] = await starter.StartAsync(client, batch.Year, x.v.Id, x.v.TownId, opened.Calendar, opened.ClosesOn, ct));
-        await years.MarkStartedAsync(batch.Year, batch.Villages.Select(v => (v.Id, v.TownId)), cancellationToken);
-        return new BatchResult(outcomes.Count(o => o == StartOutcome.Started), outcomes.Count(o => o != StartOutcome.Started));
+            async (x, ct) =>
+            {
+                // The first few always go, so a slow start (storage under load) still makes progress.
+                if (x.i < Parallelism || elapsed.Elapsed < Budget)
+                {
+                    outcomes[x.i] = await starter.StartAsync(client, batch.Year, x.v.Id, x.v.TownId, opened.Calendar, opened.ClosesOn, ct);
+                }
+            });
+        var tried = batch.Villages.Where((_, i) => outcomes[i] is not null).ToList();
+        var remaining = batch.Villages.Where((_, i) => outcomes[i] is null).ToList();
+        await years.MarkStartedAsync(batch.Year, tried.Select(v => (v.Id, v.TownId)), cancellationToken);
+        return new BatchResult(
+            outcomes.Count(o => o == StartOutcome.Started),
+            outcomes.Count(o => o is not null and not StartOutcome.Started),
+            remaining.Count > 0 ? remaining : null);
     }
 
     /// <summary>A village added after its year was opened gets its checklist at once.</summary>

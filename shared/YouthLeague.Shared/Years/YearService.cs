@@ -160,7 +160,8 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
         var opening = false;
         if (client is not null && row?.OpenedAt is not null)
         {
-            var instance = await client.GetInstanceAsync(OpeningInstanceId(year), cancellationToken);
+            // Opening while villages wait for their checklist; once every one has it, the orchestration only adds up.
+            var instance = started < villages ? await client.GetInstanceAsync(OpeningInstanceId(year), cancellationToken) : null;
             opening = instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
         }
 

@@ -63,6 +63,21 @@ public sealed class PageTourBrowserTests(Azurite azurite, Xunit.Abstractions.ITe
         Watch(city, problems);
         await VisitAsync(city, $"{baseUrl}/city?year=2026", "city", problems);
 
+        // The city's administration pages, each reached by its link from the city page and the index.
+        await city.ClickAsync("#admin-link");
+        await city.WaitForURLAsync("**/admin");
+        foreach (var (path, name) in new[]
+        {
+            ("/admin", "admin"), ("/admin/org", "admin-org"), ("/admin/org/import", "admin-import"), ("/admin/invites", "admin-invites"),
+            ("/admin/audit", "admin-audit"), ("/admin/years/2026", "admin-year"), ("/admin/years/2027/definition", "admin-definition"),
+        })
+        {
+            await VisitAsync(city, baseUrl + path, name, problems);
+        }
+
+        await city.GotoAsync(baseUrl + "/admin/org");
+        Assert.Contains("甲村", await city.Locator($"#town-{w.Town}").InnerTextAsync(), StringComparison.Ordinal);
+
         foreach (var p in problems)
         {
             output.WriteLine(p);

@@ -80,6 +80,15 @@ public sealed class ClosingWindowTests(ITestOutputHelper output)
             }
 
             Assert.True(DateTimeOffset.UtcNow < windowEnds, "the machine was too slow to review inside the closing window");
+
+            // The same on the page (after the review, so that it does not eat the window's seconds): the form comes back with the reason, nothing is handed in.
+            using (var form = new MultipartFormDataContent { { new StringContent("一名团员"), "summary" } })
+            using (var r = await host.Http.PostAsync($"/villages/{village}/steps/ledger?year=2026", form))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+                Assert.Contains("收尾期内只能审核已提交的材料", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
             await ServiceLifecycleTests.WaitStepAsync(host.Http, 2026, village, "plan", "approved");
 
             // After the closing date: assessed, the plan counted approved and on time (12 + 4).

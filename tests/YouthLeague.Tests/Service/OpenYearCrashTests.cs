@@ -13,7 +13,7 @@ public sealed class OpenYearCrashTests(ITestOutputHelper output)
 {
     public const int Villages = 300;
 
-    [Fact(Skip = "Not yet passing: under load the resumed opening of 300 villages took longer than the wait (about 1.3 s per village); see the session note. Run it by removing Skip.")]
+    [Fact]
     public async Task OpenYear_HostKilledMidway_ResumesAndEveryVillageHasOneChecklist()
     {
         var azurite = Azurite.Fresh();
@@ -24,7 +24,9 @@ public sealed class OpenYearCrashTests(ITestOutputHelper output)
             await using var host = new LocalHostProcess(azurite.ConnectionString, hub, new Dictionary<string, string>
             {
                 ["YouthLeague:SetupSecret"] = ServiceLifecycleTests.Secret,
-                ["LocalHost:VisibilityTimeout"] = "00:00:10",
+                // What a killed host had taken comes back after this long. Batches stop after YearOpener.Budget (5 s), well
+                // inside it, so a live batch is not delivered twice.
+                ["LocalHost:VisibilityTimeout"] = "00:00:20",
             });
             await host.StartAsync();
             using var city = await ServiceLifecycleTests.SetUpAsync(host);
@@ -57,8 +59,10 @@ public sealed class OpenYearCrashTests(ITestOutputHelper output)
 
             await host.StartAsync();
             using var again = await host.SignedInAsync("admin", ServiceLifecycleTests.CityPassword);
-            // Starting a checklist took about 1.3 s on this 2-core machine under load (docs: README), so allow for it.
-            await ServiceLifecycleTests.WaitOpenedAsync(again, 2026, Villages, TimeSpan.FromMinutes(20));
+            // A ceiling for a loaded 2-core machine; it takes a minute or two (the test prints it).
+            var resumed = System.Diagnostics.Stopwatch.StartNew();
+            await ServiceLifecycleTests.WaitOpenedAsync(again, 2026, Villages, TimeSpan.FromMinutes(10));
+            output.WriteLine($"resumed opening finished {resumed.Elapsed.TotalSeconds:F0} s after the restart");
 
             var instances = new TableClient(azurite.ConnectionString, hub + "Instances")
                 .Query<TableEntity>(select: ["PartitionKey", "RuntimeStatus"])
