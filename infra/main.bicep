@@ -100,6 +100,7 @@ module storage 'core/storage/storage-account.bicep' = {
       'Meetings'
       'Years'
       'Audit'
+      'Announcements'
     ]
   }
 }
