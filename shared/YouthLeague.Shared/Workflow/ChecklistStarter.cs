@@ -26,26 +26,29 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         var instanceId = WorkflowNames.InstanceId(year, villageId);
         var definition = definitions.For(year);
         var run = ChecklistRun.Start(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar, closesOn);
-        // Scheduled first, without reading the instance: the dedupe statuses refuse to replace a running or closed
-        // instance, and only then is it read (opening a year for 1,000 villages: one storage read less per village).
+        var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        switch (existing?.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
+                // Heals a start that scheduled the instance but died before writing its rows.
+                await AddInitialRowsAsync(run, cancellationToken);
+                return StartOutcome.AlreadyRunning;
+            case OrchestrationRuntimeStatus.Completed:
+                return StartOutcome.AlreadyClosed;
+        }
+
         var options = new StartOrchestrationOptions(instanceId)
             .WithDedupeStatuses(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended, OrchestrationRuntimeStatus.Completed);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, run, options, cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
-            // It exists already (an earlier start, or another starter that won the race): the instance stands.
-            var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-            switch (existing?.RuntimeStatus)
+            // Another starter may have won the race; the instance it started stands.
+            if (await IsRunningAsync(client, instanceId, cancellationToken))
             {
-                case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
-                    // Heals a start that scheduled the instance but died before writing its rows.
-                    await AddInitialRowsAsync(run, cancellationToken);
-                    return StartOutcome.AlreadyRunning;
-                case OrchestrationRuntimeStatus.Completed:
-                    return StartOutcome.AlreadyClosed;
+                return StartOutcome.AlreadyRunning;
             }
 
             throw;
@@ -54,6 +57,12 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         // Rows after the instance: a submission finds the rows only once its event has somewhere to go.
         await AddInitialRowsAsync(run, cancellationToken);
         return StartOutcome.Started;
+    }
+
+    private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending };
     }
 
     /// <summary>Header and step rows, added in one batch: if the header exists, nothing is touched.</summary>
