@@ -88,11 +88,19 @@ public static class OrchestrationOverhead
     {
         var sw = Stopwatch.StartNew();
         var last = 0;
+        var printed = TimeSpan.Zero;
         while ((last = await count()) < expected)
         {
             if (sw.Elapsed > (timeout ?? TimeSpan.FromMinutes(15)))
             {
                 throw new TimeoutException($"{what}: {last} of {expected} after {sw.Elapsed.TotalSeconds:0} s");
+            }
+
+            // A wait that takes long says where it stands, so that a stall shows what it waits for.
+            if (sw.Elapsed - printed > TimeSpan.FromMinutes(1))
+            {
+                printed = sw.Elapsed;
+                Console.WriteLine($"  still waiting: {what}: {last} of {expected} after {sw.Elapsed.TotalSeconds:0} s");
             }
 
             await Task.Delay(250);

@@ -68,22 +68,39 @@ public static class QuarterEnd
             () => OrchestrationOverhead.CountAsync(snapshots, TableClient.CreateQueryFilter($"PartitionKey ge {$"{Bench.Year}-s3-t"} and PartitionKey lt {$"{Bench.Year}-s3-u"} and Quarter eq 1")),
             n,
             "quarterly snapshots");
+        // The reminders the review queues, keyed the way the app keys them (QuarterlyReminders: a late step under the
+        // quarter the review runs in, a step due this quarter under the year), for a village with nothing handed in on
+        // the first day after the boundary. Counting rows of one fixed period ("2026Q1") waited forever once the keys
+        // changed: a village counts when every one of its expected rows is there, whatever other rows it has.
+        var definition = ctx.Get<ChecklistDefinitions>().For(Bench.Year);
+        var reviewDay = calendar.DateOf(boundary);
+        var expectedKeys = QuarterlyReminders.For(definition, ChecklistState.New(Bench.Year, "v", definition.Steps.Select(s => s.Key)), reviewDay, "sec")
+            .Select(r => Outbox.RowKey(r.Period, r.Reason))
+            .ToHashSet(StringComparer.Ordinal);
+        if (expectedKeys.Count == 0)
+        {
+            throw new InvalidOperationException($"quarter end: the {Bench.Year} definition gives no reminder on {reviewDay:yyyy-MM-dd}: nothing to wait for");
+        }
+
         var reminded = 0;
         var reminders = 0;
         await OrchestrationOverhead.WaitForAsync(
             async () =>
             {
-                var rows = new List<string>();
-                await foreach (var r in outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {"sec.s3-v"} and PartitionKey lt {"sec.s3-w"} and Period eq {$"{Bench.Year}Q1"}"), select: ["PartitionKey"]))
+                var byVillage = new Dictionary<string, int>(StringComparer.Ordinal);
+                await foreach (var r in outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {"sec.s3-v"} and PartitionKey lt {"sec.s3-w"}"), select: ["PartitionKey", "RowKey"]))
                 {
-                    rows.Add(r.PartitionKey);
+                    if (expectedKeys.Contains(r.RowKey))
+                    {
+                        byVillage[r.PartitionKey] = byVillage.GetValueOrDefault(r.PartitionKey) + 1;
+                    }
                 }
 
-                reminders = rows.Count;
-                return reminded = rows.Distinct().Count();
+                reminders = byVillage.Values.Sum();
+                return reminded = byVillage.Values.Count(c => c == expectedKeys.Count);
             },
             n,
-            "villages with their quarter-1 reminders");
+            $"villages with their quarter-1 reminders ({string.Join(", ", expectedKeys.Order(StringComparer.Ordinal))})");
         var elapsed = sw.Elapsed.TotalSeconds;
 
         var perVillage = Math.Max(1, reminders / Math.Max(1, reminded));
