@@ -6,7 +6,7 @@ namespace YouthLeague.Functions.Timers;
 
 public sealed class SubmissionRepairTimer(SubmissionRepair repair)
 {
-    /// <summary>Every minute: one query of a partition that is empty unless a process died while storing a submission.</summary>
+    /// <summary>Every minute: one query of the partition of submissions not yet on their checklist (at most SubmissionRepair.MaxPerPass looked at).</summary>
     public const string Schedule = "0 * * * * *";
 
     [Function("RepairSubmissions")]

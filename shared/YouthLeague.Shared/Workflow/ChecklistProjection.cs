@@ -13,7 +13,7 @@ namespace YouthLeague.Workflow;
 /// Writes what the orchestration decided into the tables pages read. Every write is an upsert keyed
 /// by ids from the command, so a replayed activity leaves the same rows, once.
 /// </summary>
-public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions, DirectoryService directory, Outbox outbox, TownProgressStore progress)
+public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinitions definitions, DirectoryService directory, Outbox outbox, TownProgressStore progress, SubmissionRepair repair)
 {
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
@@ -67,6 +67,14 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         }
 
         await Task.WhenAll(writes);
+
+        // The submission is on its checklist (applied, or refused with its reason): its intent is no longer needed.
+        // After the writes, so that an intent is never gone before what shows the submission; best effort (the
+        // repair removes one left behind when it finds the audit row).
+        if (command.Kind == CommandKind.Submit)
+        {
+            await repair.ForgetAsync(command.Id);
+        }
     }
 
     /// <summary>An approval marked exemplary becomes a candidate case of the town, with a copy of the submission (one query per meeting pack).</summary>

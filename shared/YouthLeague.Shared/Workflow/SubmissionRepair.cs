@@ -22,14 +22,19 @@ public enum IntentState
 }
 
 /// <summary>
-/// Finishes submissions whose process died midway (a killed host, a lost instance), so that none stays half-stored.
+/// Finishes submissions whose process died midway (a killed host, a lost instance), so that none stays half-stored,
+/// and submissions whose event the task hub lost, so that none stays unprocessed.
 /// Before it stores anything, <see cref="SubmissionService"/> notes its intent (one row, partition
 /// <see cref="Partition"/> of the Checklists table); after writing its record it confirms the intent (an update on
-/// the ETag it noted), then sends the event and removes the intent. An intent older than <see cref="Delay"/> belongs
-/// to a dead request: if it was confirmed, the event is sent again (the orchestration ignores a repeat); if not, the
-/// repair first claims it (an update on the ETag it read, so a request confirming at the same moment wins or loses
-/// cleanly), then deletes the record if one was written, the files and any ledger pin. A request that finds its intent
-/// claimed when it confirms undoes its record and answers 503 ("send again").
+/// the ETag it noted), then sends the event. The intent stays until the projection shows the submission: the
+/// projection removes it once it has written the submission's audit row (applied or refused). An intent older than
+/// <see cref="Delay"/> belongs to a dead request or to an event not processed: if it was confirmed and the audit row is
+/// there, it is removed; if confirmed and not shown, the event is sent again (the orchestration ignores a repeat by its
+/// command id) and the intent is looked at again after a growing wait (the delay, doubled each time, at most
+/// <see cref="MaxRetryWait"/>); if not confirmed, the repair first claims it (an update on the ETag it read, so a
+/// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
+/// and any ledger pin. A request that finds its intent claimed when it confirms undoes its record and answers 503
+/// ("send again"). A pass handles at most <see cref="MaxPerPass"/> intents; the rest wait for the next pass.
 /// </summary>
 public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock, TimeSpan delay, ILogger<SubmissionRepair> log, Ledger.LedgerService? ledger = null)
 {
@@ -39,6 +44,12 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
     private const int Protocol = 2;
 
     public static readonly TimeSpan DefaultDelay = TimeSpan.FromMinutes(2);
+
+    /// <summary>Intents looked at in one pass (each costs at most four storage requests and one event): bounded work a minute.</summary>
+    public const int MaxPerPass = 100;
+
+    /// <summary>The longest wait between two re-sends of one submission's event.</summary>
+    public static readonly TimeSpan MaxRetryWait = TimeSpan.FromHours(1);
 
     public TimeSpan Delay => delay;
 
@@ -160,9 +171,13 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         var cutoff = clock.GetUtcNow() - delay;
         int resent = 0, deleted = 0;
         var stale = new List<TableEntity>();
-        await foreach (var intent in Checklists.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and NotedAt lt {cutoff}"), cancellationToken: cancellationToken))
+        await foreach (var intent in Checklists.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and NotedAt lt {cutoff}"), maxPerPage: MaxPerPass, cancellationToken: cancellationToken))
         {
             stale.Add(intent);
+            if (stale.Count >= MaxPerPass)
+            {
+                break;
+            }
         }
 
         foreach (var intent in stale)
@@ -178,15 +193,22 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
                 var legacy = intent.GetInt32("Protocol") is null;
                 if (intent.GetBoolean("Recorded") == true || legacy)
                 {
-                    // Confirmed: the record stands; its event may not have been sent. (An intent of the previous version
-                    // has no confirmation: a record means it was written, as that version repaired it.)
+                    // Confirmed: the record stands; its event may not have been sent, or not processed. (An intent of the
+                    // previous version has no confirmation: a record means it was written, as that version repaired it.)
+                    if (await ShownAsync(pk, id, cancellationToken))
+                    {
+                        await ForgetAsync(id, intent.ETag);
+                        continue;
+                    }
+
                     var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
                     if (record.HasValue)
                     {
                         await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
                         resent++;
-                        log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but its event may not have been sent: sent again", id, villageId);
-                        await ForgetAsync(id, intent.ETag);
+                        var times = (intent.GetInt32("Resent") ?? 0) + 1;
+                        log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but is not on its checklist yet: its event was sent again ({Times}×)", id, villageId, times);
+                        await LookAgainLaterAsync(intent, times, legacy, cancellationToken);
                         continue;
                     }
 
@@ -238,6 +260,39 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         }
 
         return (resent, deleted);
+    }
+
+    /// <summary>The projection has written the submission's audit row: the orchestration applied (or refused) it.</summary>
+    private async Task<bool> ShownAsync(string pk, string id, CancellationToken cancellationToken) =>
+        (await Checklists.GetEntityIfExistsAsync<TableEntity>(pk, Keys.Audit(id), select: ["RowKey"], cancellationToken: cancellationToken)).HasValue;
+
+    /// <summary>
+    /// Keeps a re-sent intent for the next look: its NotedAt moves so that the repair's query finds it again after the
+    /// delay doubled per re-send (at most <see cref="MaxRetryWait"/>). On the ETag read: an intent that changed meanwhile
+    /// (removed by the projection, renewed by a resend) is left as it is now.
+    /// </summary>
+    private async Task LookAgainLaterAsync(TableEntity intent, int times, bool legacy, CancellationToken cancellationToken)
+    {
+        var wait = TimeSpan.FromTicks(Math.Min(MaxRetryWait.Ticks, delay.Ticks * (1L << Math.Min(times, 20))));
+        var update = new TableEntity(Partition, intent.RowKey)
+        {
+            ["NotedAt"] = clock.GetUtcNow() - delay + wait,
+            ["Resent"] = times,
+        };
+        if (legacy)
+        {
+            // Previous-version intents had no confirmation; a record stood for one. Now it is one of this protocol.
+            update["Protocol"] = Protocol;
+            update["Recorded"] = true;
+        }
+
+        try
+        {
+            await Checklists.UpdateEntityAsync(update, intent.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+        }
     }
 
     public static Task RaiseAsync(DurableTaskClient client, int year, string villageId, string step, string actor, string id, DateTimeOffset at, CancellationToken cancellationToken) =>

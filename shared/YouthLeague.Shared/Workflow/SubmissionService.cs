@@ -26,8 +26,8 @@ public sealed record SubmissionResult(string? SubmissionId, int Status, string? 
 }
 
 /// <summary>
-/// Hands a step in: validate, note the intent, store the files, then the record, then tell the orchestration,
-/// then drop the intent. Files first and the record last means a failure leaves no record without its files;
+/// Hands a step in: validate, note the intent, store the files, then the record, then tell the orchestration;
+/// the projection drops the intent once the submission is on the checklist. Files first and the record last means a failure leaves no record without its files;
 /// files whose record never got written are deleted. A process killed midway leaves its intent behind, and
 /// <see cref="SubmissionRepair"/> finishes the job later: re-sends the event of a record, or deletes the files of
 /// a submission that never got one. A repeat (same Idempotency-Key) finds the record and re-sends the event,
@@ -219,10 +219,9 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 503, "网络较慢，这次没有提交成功，请再提交一次（不会重复提交）");
         }
 
+        // The intent stays until the projection shows the submission (it removes it): if the task hub loses this event,
+        // the repair sends it again.
         await RaiseAsync(client, request, id, now, cancellationToken);
-
-        // Not awaited: the intent's removal is best effort (one left behind only costs the repair a look) and not part of the answer.
-        _ = repair.ForgetAsync(id);
         log.LogInformation("Step {Step} submitted for {VillageId} {Year} as {SubmissionId}", request.Step, request.VillageId, request.Year, id);
         return new SubmissionResult(id, 202);
     }
@@ -239,7 +238,6 @@ public sealed class SubmissionService(
         }
 
         await RaiseAsync(client, request, id, at, cancellationToken);
-        _ = repair.ForgetAsync(id);
         return new SubmissionResult(id, 202);
     }
 

@@ -23,13 +23,22 @@ public sealed class InMemoryChecklist : IAsyncDisposable
 
     public DurableTaskClient Client => Host.Client;
 
-    public static async Task<InMemoryChecklist> StartAsync()
+    /// <param name="project">Also runs in the projection activity (for example the real <see cref="ChecklistProjection"/> on Azurite).</param>
+    public static async Task<InMemoryChecklist> StartAsync(Func<ChecklistChange, Task>? project = null)
     {
         var c = new InMemoryChecklist();
         c.Host = await DurableTaskTestHost.StartAsync(r =>
         {
             r.AddOrchestratorFunc<ChecklistRun, AssessmentResult?>(WorkflowNames.ChecklistOrchestrator, (ctx, run) => ChecklistOrchestration.RunAsync(ctx, run));
-            r.AddActivityFunc<ChecklistChange>(WorkflowNames.ProjectChecklist, (_, change) => c.Changes.Enqueue(change));
+            r.AddActivityFunc<ChecklistChange>(WorkflowNames.ProjectChecklist, async (_, change) =>
+            {
+                if (project is not null)
+                {
+                    await project(change);
+                }
+
+                c.Changes.Enqueue(change);
+            });
             r.AddActivityFunc<QuarterlyReview>(WorkflowNames.RecordQuarterlyReview, async (_, review) =>
             {
                 c.Reviews.Enqueue(review);

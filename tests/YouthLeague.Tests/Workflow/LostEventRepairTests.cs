@@ -1,0 +1,137 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Entities;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using YouthLeague.Checklist;
+using YouthLeague.Storage;
+using YouthLeague.Tests.Infrastructure;
+using YouthLeague.Workflow;
+
+namespace YouthLeague.Tests.Workflow;
+
+/// <summary>
+/// Issue #14's finding under load: submissions accepted (202), their record and files stored and their intent confirmed,
+/// whose checklist event the task hub lost (Azurite restarted, a host killed, partitions moving): the step stayed
+/// "not started" for ever, because the intent was forgotten as soon as the event was sent. Here the loss is made on
+/// purpose (a client that drops events), on real storage with the real orchestrator and projection.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LostEventRepairTests(Azurite azurite)
+{
+    /// <summary>The task hub's client, except that events sent through it never arrive (as when the task hub loses them).</summary>
+    private sealed class DroppingClient(DurableTaskClient inner) : DurableTaskClient(inner.Name)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> dropped = new();
+
+        /// <summary>Events dropped for one instance (other tests' leftover intents on the same Azurite may be repaired too).</summary>
+        public int DroppedFor(string instanceId) => dropped.Count(i => i == instanceId);
+
+        public override DurableEntityClient Entities => inner.Entities;
+
+        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
+        {
+            dropped.Enqueue(instanceId);
+            return Task.CompletedTask;
+        }
+
+        public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default) =>
+            inner.ScheduleNewOrchestrationInstanceAsync(orchestratorName, input, options, cancellation);
+
+        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            inner.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs, cancellation);
+
+        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            inner.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs, cancellation);
+
+        public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default) =>
+            inner.TerminateInstanceAsync(instanceId, options, cancellation);
+
+        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+            inner.SuspendInstanceAsync(instanceId, reason, cancellation);
+
+        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+            inner.ResumeInstanceAsync(instanceId, reason, cancellation);
+
+        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation);
+
+        public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
+
+        public override Task<PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+            inner.PurgeInstanceAsync(instanceId, options, cancellation);
+
+        public override Task<PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
+            inner.PurgeAllInstancesAsync(filter, options, cancellation);
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AcceptedSubmission_EventLost_RepairSendsItAgainUntilItIsShownThenForgetsIt()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
+            .Build();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddYouthLeague(config).BuildServiceProvider();
+        var storage = services.GetRequiredService<StorageClients>();
+        await storage.EnsureCreatedAsync();
+        var projection = services.GetRequiredService<ChecklistProjection>();
+        await using var host = await InMemoryChecklist.StartAsync(change => projection.ApplyAsync(change));
+        var village = "lost-" + Guid.NewGuid().ToString("N")[..8];
+        await services.GetRequiredService<ChecklistStarter>().StartAsync(host.Client, 2026, village, "taiping", ChecklistCalendar.Real(2026));
+        var definitions = services.GetRequiredService<ChecklistDefinitions>();
+        var photo = YearSimulator.Photo;
+        var request = new SubmissionRequest(2026, village, "forum", YearSimulator.FieldsFor(definitions.For(2026).Find("forum")!, 2026),
+            [new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo))], "k1", "sec." + village);
+        var table = storage.Table(TableNames.Checklists);
+        var pk = $"2026-{village}";
+        var instance = WorkflowNames.InstanceId(2026, village);
+
+        // Accepted, stored, and its event lost on the way.
+        var lossy = new DroppingClient(host.Client);
+        var result = await services.GetRequiredService<SubmissionService>().SubmitAsync(request, lossy);
+        Assert.Equal(202, result.Status);
+        var id = result.SubmissionId!;
+        Assert.Equal(1, lossy.DroppedFor(instance));
+        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "sub-" + id).HasValue);
+
+        // The intent outlives the 202 (before the fix it was forgotten here, and nothing ever sent the event again).
+        var intent = table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id);
+        Assert.True(intent.HasValue, "the intent must stay until the submission is on its checklist");
+        Assert.True(intent.Value!.GetBoolean("Recorded"));
+
+        // A repair pass whose event is lost again: the intent stays, counted, for the next pass.
+        var repair = new SubmissionRepair(storage, TimeProvider.System, TimeSpan.Zero, NullLogger<SubmissionRepair>.Instance);
+        var (resent, _) = await repair.RunAsync(lossy);
+        Assert.True(resent >= 1, $"resent {resent}");
+        Assert.Equal(2, lossy.DroppedFor(instance));
+        Assert.Equal(1, table.GetEntity<TableEntity>(SubmissionRepair.Partition, id).Value.GetInt32("Resent"));
+        Assert.DoesNotContain(host.Changes, c => c.Command.Id == id);
+
+        // The next pass gets through: the orchestration applies it, the projection shows it and removes the intent.
+        await repair.RunAsync(host.Client);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the re-sent event was not processed (or its intent not removed)");
+            await Task.Delay(200);
+        }
+
+        Assert.Single(host.Changes, c => c.Command.Id == id && c.To == StepStatus.Submitted);
+        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "audit-" + id).HasValue);
+        Assert.Equal("submitted", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+
+        // An intent left behind although the submission shows (the projection's removal failed): the repair finds the
+        // audit row and removes the intent without sending anything.
+        var noted = await repair.NoteAsync(request, id, DateTimeOffset.UtcNow.AddMinutes(-5), CancellationToken.None);
+        Assert.Equal(IntentState.Confirmed, await repair.ConfirmAsync(id, noted, CancellationToken.None));
+        var dropped = lossy.DroppedFor(instance);
+        await repair.RunAsync(lossy);
+        Assert.Equal(dropped, lossy.DroppedFor(instance));
+        Assert.False(table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue);
+    }
+}
