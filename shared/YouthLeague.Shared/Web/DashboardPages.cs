@@ -12,11 +12,12 @@ namespace YouthLeague.Web;
 /// <summary>
 /// Committee dashboards, from projections only; DashboardQueryTests counts their table requests. Town page: 3 whatever
 /// the number of villages (the caller's account, the town's progress partition, its snapshots partition; the
-/// directory too while the partition holds rows written before the progress rows carried names). City page: 4
-/// whatever the number of towns (account, the directory's towns and villages, every town's progress rows in one range,
-/// the recommended cases).
+/// directory too while the partition holds rows written before the progress rows carried names), plus the header's
+/// unread badge. City page: 5 whatever the number of towns (account, the directory's towns, every town's progress rows
+/// in one range, one query of the Meetings table for the meeting records and the recommended cases, the badge), the
+/// last four side by side.
 /// </summary>
-public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, Committees.MeetingService meetings, Notifications.MeetingReminders meetingChecks, TimeProvider clock)
+public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, TimeProvider clock)
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
@@ -33,12 +34,13 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             return await pageAccess.NotFoundAsync(who, "找不到该镇街");
         }
 
-        // The progress partition and the quarterly snapshots side by side: two requests' wait, not three.
+        // The progress partition, the quarterly snapshots and the header's badge side by side: one request's wait, not three.
         var quarters = QuarterApprovedAsync(year, townId, req.HttpContext.RequestAborted);
+        var chrome = support.ChromeAsync(req, who.Principal!);
         var report = await progress.ReportAsync(year, [townId], req.HttpContext.RequestAborted);
         if (report is null || report.Towns.Count == 0)
         {
-            await quarters;
+            await Task.WhenAll(quarters, chrome);
             return await pageAccess.NotFoundAsync(who, "找不到该镇街");
         }
 
@@ -51,7 +53,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             .Where(r => filter.Status.Length == 0 || r.Cells.Any(c => Matches(c, filter.Status)))
             .ToList();
         return await renderer.PageAsync<TownPage, TownModel>(new(
-            await support.ChromeAsync(req, who.Principal!),
+            await chrome,
             townId,
             town.Name,
             year,
@@ -76,18 +78,19 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
         }
 
         var year = support.YearOf(req);
-        // The recommended cases beside the progress report: one round trip's wait less.
-        var recommended = meetings.RecommendedAsync(year, req.HttpContext.RequestAborted);
+        // The meeting records with the recommended cases (one query), and the header's badge, beside the progress report.
+        var meetingsAndCases = MeetingsAndCasesAsync(year, req.HttpContext.RequestAborted);
+        var chrome = support.ChromeAsync(req, who.Principal!);
         var report = await progress.ReportAsync(year, null, req.HttpContext.RequestAborted);
         if (report is null)
         {
-            await recommended;
+            await Task.WhenAll(meetingsAndCases, chrome);
             return await pageAccess.NotFoundAsync(who, "没有该年度的清单");
         }
 
         // Percentages of the year's own steps (the checklist is data: a year may have more or fewer than six).
         var definition = definitions.For(year);
-        var held = await meetingChecks.HeldAsync(year, req.HttpContext.RequestAborted);
+        var (held, recommended) = await meetingsAndCases;
         var today = ChinaTime.Today(clock.GetUtcNow());
         var towns = report.Towns
             .Select(t => new CityTown(t.Id, t.Name, t.StepsApproved, t.Villages * definition.Steps.Count, t.StepsSubmitted, t.StepsOverdue, Notifications.MeetingReminders.Marks(held, t.Id, year, today)))
@@ -95,11 +98,59 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             .ToList();
         var townNames = report.Towns.ToDictionary(t => t.Id, t => t.Name);
         var villageNames = report.Villages.ToDictionary(v => v.Id, v => v.Name);
-        var cases = (await recommended)
+        var cases = recommended
             .Select(c => new RecommendedCase(
                 townNames.GetValueOrDefault(c.TownId, c.TownId), c.VillageId, villageNames.GetValueOrDefault(c.VillageId, c.VillageId), c.Step, definition.Find(c.Step)?.Title ?? c.Step, c.Quarter, c.MeetingDate))
             .ToList();
-        return await renderer.PageAsync<CityPage, CityModel>(new(await support.ChromeAsync(req, who.Principal!), year, cases, towns));
+        return await renderer.PageAsync<CityPage, CityModel>(new(await chrome, year, cases, towns));
+    }
+
+    /// <summary>The Meetings table's columns the city page uses, of both kinds of row it reads.</summary>
+    private sealed class CityMeetingRow : EntityBase
+    {
+        public int Quarter { get; set; }
+
+        public string Date { get; set; } = "";
+
+        public string TownId { get; set; } = "";
+
+        public string VillageId { get; set; } = "";
+
+        public string Step { get; set; } = "";
+
+        public string MeetingDate { get; set; } = "";
+
+        public DateTimeOffset At { get; set; }
+    }
+
+    /// <summary>
+    /// One query for what <see cref="Notifications.MeetingReminders.HeldAsync"/> and
+    /// <see cref="Committees.MeetingService.RecommendedAsync"/> read in two: every town's quarter meetings (rows q1-q4 of
+    /// "{year}-{townId}") and the year's recommended cases (partition "{year}-recommended") lie in one partition range.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<(string Town, int Quarter), string> Held, IReadOnlyList<Committees.RecommendationEntity> Recommended)> MeetingsAndCasesAsync(
+        int year, CancellationToken cancellationToken)
+    {
+        var y = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cases = Committees.RecommendationEntity.Partition(year);
+        var held = new Dictionary<(string, int), string>();
+        var recommended = new List<Committees.RecommendationEntity>();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey gt {y + "-"} and PartitionKey lt {y + "."} and (PartitionKey eq {cases} or RowKey eq {"q1"} or RowKey eq {"q2"} or RowKey eq {"q3"} or RowKey eq {"q4"})");
+        string[] columns = ["PartitionKey", "RowKey", nameof(CityMeetingRow.Quarter), nameof(CityMeetingRow.Date), nameof(CityMeetingRow.TownId), nameof(CityMeetingRow.VillageId), nameof(CityMeetingRow.Step), nameof(CityMeetingRow.MeetingDate), nameof(CityMeetingRow.At)];
+        await foreach (var m in storage.Table(TableNames.Meetings).QueryAsync<CityMeetingRow>(filter, select: columns, cancellationToken: cancellationToken))
+        {
+            if (m.PartitionKey == cases)
+            {
+                recommended.Add(new Committees.RecommendationEntity { PartitionKey = m.PartitionKey, RowKey = m.RowKey, TownId = m.TownId, VillageId = m.VillageId, Step = m.Step, Quarter = m.Quarter, MeetingDate = m.MeetingDate, At = m.At });
+            }
+            else
+            {
+                held[(m.PartitionKey[(y.Length + 1)..], m.Quarter)] = m.Date;
+            }
+        }
+
+        return (held, [.. recommended.OrderBy(r => r.TownId, StringComparer.Ordinal).ThenBy(r => r.At)]);
     }
 
     private static bool Matches(TownCell cell, string status) =>

@@ -107,6 +107,8 @@ public sealed class MeetingTests(Azurite azurite)
         var city = await w.City.GetStringAsync("/city?year=2026");
         var recommended = city[city.IndexOf("id=\"recommended\"", StringComparison.Ordinal)..];
         Assert.Contains($"/villages/{w.A}/steps/forum/review?year=2026", recommended, StringComparison.Ordinal);
+        // The town's card marks the recorded meeting held (read in the same query as the recommended cases).
+        Assert.Contains($"<a class=\"meeting-held\" href=\"/towns/{w.Town}/meetings/4?year=2026\">4季度 已开（{date}）</a>", city, StringComparison.Ordinal);
 
         // The pack as a workbook, for the town's files or the city.
         using (var xlsx = new MemoryStream(await w.City.GetByteArrayAsync($"/api/exports/2026/meeting.xlsx?town={w.Town}&quarter=4")))

@@ -53,16 +53,23 @@ public static class SubmissionPath
 
         await RoundAsync(ctx, o, Take(warm), tokens, definition, jpeg, checklists);
         var rounds = new List<RoundResult>();
+        List<(string Village, List<string> Steps)>? shape = null;
         for (var r = 0; r < Rounds; r++)
         {
-            rounds.Add(await RoundAsync(ctx, o, Take(perRound), tokens, definition, jpeg, checklists));
+            var work = Take(perRound);
+            shape ??= work;
+            rounds.Add(await RoundAsync(ctx, o, work, tokens, definition, jpeg, checklists));
         }
 
+        // The floor in the same shape: as many writers at once as the round had secretaries, each writing its
+        // village's submissions one after another (a quick round of 10 is 3 secretaries with 4, 4 and 2 steps; the
+        // floor used to write all 10 at once, so it had 10 writers against the app's 3).
         var floors = new List<Floor>();
-        await FloorAsync(ctx, o, jpeg, warm, definition);
+        var perWriter = shape!.Select(w => w.Steps.Count).ToList();
+        await FloorAsync(ctx, o, jpeg, [.. Enumerable.Repeat(1, warm)], definition);
         for (var r = 0; r < Rounds; r++)
         {
-            floors.Add(await FloorAsync(ctx, o, jpeg, perRound, definition));
+            floors.Add(await FloorAsync(ctx, o, jpeg, perWriter, definition));
         }
 
         double Median(Func<RoundResult, double> f) => Stats.Median(rounds.Select(f).ToList());
@@ -157,8 +164,10 @@ public static class SubmissionPath
 
     /// <summary>What the submission costs storage at least: the re-encoded photo and its thumbnail uploaded, the submission row added;
     /// and for "shown": the projection's batch (header, audit, step) plus the town progress and review queue rows, each group side by side.</summary>
-    private static async Task<Floor> FloorAsync(Context ctx, BenchOptions o, byte[] jpeg, int count, ChecklistDefinition definition)
+    /// <param name="perWriter">How many submissions each concurrent writer makes, one after another (the round's shape).</param>
+    private static async Task<Floor> FloorAsync(Context ctx, BenchOptions o, byte[] jpeg, IReadOnlyList<int> perWriter, ChecklistDefinition definition)
     {
+        var count = perWriter.Sum();
         var recoded = ImageRecoder.Recode(new MemoryStream(jpeg), "jpeg")!;
         var storage = ctx.Get<StorageClients>();
         var container = storage.EvidenceContainer;
@@ -168,7 +177,17 @@ public static class SubmissionPath
         var latencies = new ConcurrentBag<double>();
         var projection = new ConcurrentBag<double>();
         var wall = Stopwatch.StartNew();
-        await Stats.ForEachAsync(Enumerable.Range(0, count), o.Concurrency, async i =>
+        var next = -1;
+        await Stats.ForEachAsync(perWriter, o.Concurrency, async writes =>
+        {
+            for (var w = 0; w < writes; w++)
+            {
+                await OneAsync(Interlocked.Increment(ref next));
+            }
+        });
+        return new Floor(count / wall.Elapsed.TotalSeconds, [.. latencies], [.. projection]);
+
+        async Task OneAsync(int i)
         {
             var started = Stopwatch.GetTimestamp();
             var id = Guid.NewGuid().ToString("N");
@@ -200,7 +219,6 @@ public static class SubmissionPath
             progress.UpsertEntityAsync(new TableEntity("floor", $"v{id}") { ["Submitted"] = 1 }, TableUpdateMode.Replace),
             progress.UpsertEntityAsync(new TableEntity("floor-queue", $"v{id}|forum") { ["SubmissionId"] = id }, TableUpdateMode.Replace));
             projection.Add(Stopwatch.GetElapsedTime(shown).TotalMilliseconds);
-        });
-        return new Floor(count / wall.Elapsed.TotalSeconds, [.. latencies], [.. projection]);
+        }
     }
 }
