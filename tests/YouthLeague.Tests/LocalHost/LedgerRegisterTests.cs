@@ -146,4 +146,16 @@ public sealed class LedgerRegisterTests(Azurite azurite)
         Assert.True(runs.Count >= 2, $"{runs.Count} audit rows"); // one per run (other tests' runs may add more)
         Assert.Contains(runs, a => a.Detail.Contains("2021", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RetentionTimer_InFunctionsMetadata_TheLocalHostRunsItAtHalfPastTwoChinaTime()
+    {
+        var function = YouthLeague.LocalHost.FunctionCatalog.Load(AppContext.BaseDirectory).Single(f => f.Name == "LedgerRetention");
+        Assert.Equal(YouthLeague.Functions.Timers.LedgerRetentionTimer.Schedule, function.Metadata.Trigger.Schedule);
+
+        var schedule = YouthLeague.LocalHost.TimerFunctionService.Schedule(function, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var next = schedule.GetNextOccurrence(new DateTime(2026, 6, 16, 12, 0, 0, DateTimeKind.Utc));
+        Assert.Equal(new DateTime(2026, 6, 16, 18, 30, 0), next);
+        Assert.Equal(2, YouthLeague.Checklist.ChinaTime.ToChina(new DateTimeOffset(next, TimeSpan.Zero)).Hour);
+    }
 }
