@@ -62,5 +62,6 @@ public sealed class LedgerPageTests
         Assert.Contains("未满 14 周岁 0 人", afterBirthday.Body!.TextContent, StringComparison.Ordinal); // 2026 seen in 2027: on its last day he is 14
         Assert.Contains("待核实", secretary.QuerySelectorAll("tbody tr")[1].TextContent, StringComparison.Ordinal);
         Assert.Contains("1 人已满 36 周岁", secretary.QuerySelector("#ledger-review")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/villages/v1/ledger?year=2025", secretary.QuerySelector("#ledger-previous")!.GetAttribute("href")); // last year's register as it was
     }
 }

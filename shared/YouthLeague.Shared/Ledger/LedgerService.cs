@@ -93,12 +93,14 @@ public sealed record LedgerChange(int Status, string? Title = null, IReadOnlyLis
 public sealed record LedgerSnapshot(string Version, int Rows, int Members);
 
 /// <summary>
-/// A village's register. A change is all or nothing whatever its size: the new rows are written under a new
-/// version, then the "current" pointer flips (ETag-checked, so two editors cannot both win), then the old
-/// version's rows are deleted, so a person removed from the ledger is gone from storage, not just hidden,
-/// unless that version was handed in as the ledger step: a pinned version ("pin-{version}-{submissionId}") is the
-/// record the town reviewed and stays. Edits of one row or an import read the register and write it back only if
-/// nobody changed it meanwhile (else 409), so two devices editing at once cannot drop each other's rows.
+/// A village's register, one per village carried over from year to year (partition "{year}-{villageId}" per year,
+/// the people keeping their ids). A change is all or nothing whatever its size: the new rows are written under a new
+/// version, then the "current" pointer flips (ETag-checked, so two editors cannot both win), then the old version's
+/// rows are deleted, unless that version was handed in as the ledger step: a pinned version
+/// ("pin-{version}-{submissionId}") is the record the town reviewed and stays, except that a person removed from the
+/// register is redacted in it (and in every other year) so that removing someone deletes them (docs/privacy.md).
+/// Edits of one row or an import read the register and write it back only if nobody changed it meanwhile (else
+/// 409), so two devices editing at once cannot drop each other's rows.
 /// </summary>
 public sealed partial class LedgerService(StorageClients storage, ILogger<LedgerService> log, TimeProvider? clock = null)
 {
