@@ -110,6 +110,23 @@ public sealed class LedgerImportTests
     }
 
     [Fact]
+    public void Export_ImportedBack_EveryoneUnchanged()
+    {
+        List<LedgerRow> register =
+        [
+            Person("李青", 2001, 5, "13812345678", "本科") with { Id = "a1", Note = "会计" },
+            new LedgerRow("a2", "王小", "男", 2016, false, null, null, null, null, GuardianConsent: true) { BirthMonth = 3, BirthDay = 9, ConsentRelation = "母亲", ConsentMethod = "签字照片", ConsentOn = "2026-03-01" },
+        ];
+
+        var sheet = LedgerFiles.Read(new MemoryStream(LedgerFiles.Csv(register)), "csv");
+        var plan = LedgerImport.Plan(register, sheet, 2026, Today);
+
+        Assert.Empty(plan.Errors);
+        Assert.Empty(sheet.IgnoredColumns);
+        Assert.Equal((0, 0, 2), (plan.Added.Count, plan.Changed.Count, plan.Unchanged));
+    }
+
+    [Fact]
     public void Plan_TheSamePersonTwiceInOneSheet_RowError()
     {
         var plan = LedgerImport.Plan([], Csv("姓名,性别,出生年月,是否团员,手机\n李青,女,2001-05,是,13812345678\n李青,女,2001,是,13812345678\n"), 2026, Today);

@@ -191,7 +191,7 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
     /// <summary>Adds a row, or replaces the row with the same id (so sending the same form twice adds one row).</summary>
     public async Task<LedgerChange> SaveRowAsync(int year, string villageId, LedgerRow row, CancellationToken cancellationToken = default)
     {
-        var problems = LedgerRules.Problems(row, year).Select(m => new RowError(0, m)).ToList();
+        var problems = LedgerRules.Problems(row, year, Today).Select(m => new RowError(0, m)).ToList();
         if (problems.Count > 0)
         {
             return new LedgerChange(422, "这一行有误，未保存", problems);
@@ -212,13 +212,19 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
         return result.Status == 200 ? result with { Count = 1 } : result;
     }
 
-    /// <summary>Removes one row; a row already gone is not an error (the same form sent twice).</summary>
+    /// <summary>Removes one row and redacts the person in every snapshot and year; a row already gone is not an error (the same form sent twice).</summary>
     public async Task<LedgerChange> DeleteRowAsync(int year, string villageId, string rowId, CancellationToken cancellationToken = default)
     {
         var (version, rows) = await CurrentAsync(year, villageId, cancellationToken);
         var left = rows.Where(r => r.Id != rowId).ToList();
         if (left.Count == rows.Count)
         {
+            // Already gone (the same form sent twice, or a removal whose redaction was cut short): redact again, it is idempotent.
+            if (Towns.Ids.IsValid(rowId))
+            {
+                await RedactEverywhereAsync(villageId, new HashSet<string> { rowId }, cancellationToken);
+            }
+
             return new LedgerChange(200);
         }
 
