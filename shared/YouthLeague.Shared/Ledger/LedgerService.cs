@@ -534,16 +534,42 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
     /// <summary>The first year whose registers a removal looks through (none are older).</summary>
     public const int FirstYear = 2020;
 
-    /// <summary>Redacts the given people (row ids) in every version of every year of a village: kept snapshots keep their count and member count.</summary>
+    /// <summary>
+    /// Removes the given people (row ids) from every year of a village: in a handed-in (pinned) version the row is
+    /// redacted, so the snapshot keeps its count and member count; in a register nobody handed in it is deleted.
+    /// </summary>
     private async Task RedactEverywhereAsync(string villageId, IReadOnlySet<string> ids, CancellationToken cancellationToken)
     {
         for (var year = FirstYear; year <= Today.Year + 1; year++)
         {
             var pk = Keys.Checklist(year, villageId);
+            var pinned = new HashSet<string>();
+            await foreach (var pin in Table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {PinPrefix} and RowKey lt {"pin."}"), select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                pinned.Add(VersionOf(pin.RowKey[PinPrefix.Length..]));
+            }
+
+            var loose = new List<LedgerEntity>();
             await RedactAsync(
                 TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"v"} and RowKey lt {"w"}"),
-                e => ids.Contains(e.RowKey[(e.RowKey.IndexOf('-', StringComparison.Ordinal) + 1)..]),
+                e =>
+                {
+                    if (!ids.Contains(e.RowKey[(e.RowKey.IndexOf('-', StringComparison.Ordinal) + 1)..]))
+                    {
+                        return false;
+                    }
+
+                    if (pinned.Contains(VersionOf(e.RowKey)))
+                    {
+                        return true;
+                    }
+
+                    loose.Add(new LedgerEntity { PartitionKey = e.PartitionKey, RowKey = e.RowKey });
+                    return false;
+                },
                 cancellationToken);
+            await DeleteAsync(loose, cancellationToken);
         }
     }
 

@@ -79,6 +79,7 @@ public sealed class LedgerRegisterTests(Azurite azurite)
         Assert.Equal([true, false], now.Select(r => r.NeedsReview)); // born 1990-01: 36 within 2026, so marked; kept
         Assert.Equal(200, (await ledger.DeleteRowAsync(2026, village, now[0].Id!)).Status);
         Assert.Equal(["李青"], (await ledger.ReadAsync(2026, village, showPhones: true)).Select(r => r.Name));
+        Assert.Equal(["李青"], (await ledger.ReadAsync(2025, village, showPhones: true)).Select(r => r.Name)); // removed from 2025 too: nobody handed it in, so deleted, not redacted
         Assert.Equal(200, (await ledger.SaveRowAsync(2026, village, now[1] with { Education = "硕士" })).Status);
         Assert.Equal("本科", (await ledger.ReadAsync(2025, village, showPhones: true)).Single(r => r.Name == "李青").Education); // 2025 as it was
     }
