@@ -41,6 +41,7 @@ public static class LedgerImport
         var unchanged = 0;
         var badRows = sheet.Errors.Select(e => e.Row).ToHashSet();
         var seen = new List<SheetPerson>();
+        var byName = ByName(register);
         foreach (var (row, person) in sheet.People)
         {
             if (seen.FirstOrDefault(p => SamePerson(p.Person, person)) is { } twin)
@@ -50,7 +51,7 @@ public static class LedgerImport
             }
 
             seen.Add(new SheetPerson(row, person));
-            var at = Match(register, person, claimed.Keys);
+            var at = Match(register, byName, person, claimed.ContainsKey);
             if (at is null)
             {
                 added.Add((row, person));
@@ -96,10 +97,11 @@ public static class LedgerImport
     {
         var sent = rows.Where(r => r.Id is not null).Select(r => r.Id!).ToHashSet();
         var taken = register.Select((r, i) => (r, i)).Where(x => x.r.Id is not null && sent.Contains(x.r.Id)).Select(x => x.i).ToHashSet();
+        var byName = ByName(register);
         var result = new List<LedgerRow>(rows.Count);
         foreach (var row in rows)
         {
-            if (row.Id is null && Match(register, row with { Phone = LedgerRules.NormalizePhone(row.Phone) }, taken) is { } at)
+            if (row.Id is null && Match(register, byName, row with { Phone = LedgerRules.NormalizePhone(row.Phone) }, taken.Contains) is { } at)
             {
                 taken.Add(at);
                 result.Add(row with { Id = register[at].Id });
@@ -113,14 +115,16 @@ public static class LedgerImport
         return result;
     }
 
-    private static int? Match(IReadOnlyList<LedgerRow> register, LedgerRow person, IEnumerable<int> taken)
+    private static ILookup<string, int> ByName(IReadOnlyList<LedgerRow> register) =>
+        register.Select((r, i) => (r, i)).Where(x => !x.r.Redacted).ToLookup(x => Key(x.r.Name), x => x.i);
+
+    private static int? Match(IReadOnlyList<LedgerRow> register, ILookup<string, int> byName, LedgerRow person, Func<int, bool> taken)
     {
-        var used = taken.ToHashSet();
         int? byBirth = null;
-        for (var i = 0; i < register.Count; i++)
+        foreach (var i in byName[Key(person.Name)])
         {
             var r = register[i];
-            if (used.Contains(i) || r.Redacted || Key(r.Name) != Key(person.Name))
+            if (taken(i))
             {
                 continue;
             }
