@@ -66,6 +66,7 @@ public static class YouthLeagueServices
             }).AddTimeout(TimeSpan.FromSeconds(10));
         });
         services.AddSingleton<Ledger.LedgerService>();
+        services.AddSingleton<Ledger.LedgerRetention>();
         services.AddSingleton<Progress.TownProgressStore>();
         services.AddSingleton<Progress.ProgressService>();
         services.AddSingleton<Committees.MeetingService>();

@@ -96,4 +96,56 @@ internal static class AttackFiles
 
         return ms.ToArray();
     }
+
+    /// <summary>
+    /// A sheet of 1,048,576 rows (Excel's last row), one number each, no row numbers written. Stored
+    /// uncompressed (about 27 MB, under the inflated-size limit) it passes the zip guards and must stop at the row limit while being read; compressed
+    /// (<paramref name="compressed"/>, a few dozen KB) the compression ratio refuses it before a row is read.
+    /// </summary>
+    public static byte[] MillionRows(bool compressed)
+    {
+        var header = Row(1, "姓名", "性别", "出生年月", "是否团员");
+        var row = "<row><c><v>1</v></c></row>"u8.ToArray();
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Part(string name, string content)
+            {
+                using var s = zip.CreateEntry(name).Open();
+                s.Write(Encoding.UTF8.GetBytes(content));
+            }
+
+            Part("[Content_Types].xml", """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>""");
+            Part("xl/workbook.xml", """<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>""");
+            Part("xl/_rels/workbook.xml.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>""");
+            Part("xl/sharedStrings.xml", $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>李青</t></si><si><t>女</t></si></sst>""");
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", compressed ? CompressionLevel.SmallestSize : CompressionLevel.NoCompression).Open();
+            sheet.Write(Encoding.UTF8.GetBytes($"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}"><sheetData>{header}"""));
+            for (var i = 2; i <= 1_048_576; i++)
+            {
+                sheet.Write(row);
+            }
+
+            sheet.Write(Encoding.UTF8.GetBytes("</sheetData></worksheet>"));
+        }
+
+        return ms.ToArray();
+    }
+
+    /// <summary>A CSV whose header has <paramref name="columns"/> columns (thousands: a sheet pasted sideways).</summary>
+    public static byte[] WideCsv(int columns = 5000) =>
+        Encoding.UTF8.GetBytes("姓名,性别,出生年月,是否团员," + string.Join(',', Enumerable.Range(5, columns - 4).Select(i => "列" + i)) + "\r\n李青,女,2001-05,是\r\n");
+
+    /// <summary>
+    /// A two-row header with merged cells, as registers kept in Excel often have: 姓名, 性别 … each merged over both rows,
+    /// and 联系方式 merged over two columns with 手机 and 座机 below it.
+    /// </summary>
+    public static byte[] MergedHeader()
+    {
+        var rows = Row(1, "序号", "姓名", "性别", "出生年月", "是否团员", "联系方式", "")
+            + "<row r=\"2\"><c r=\"F2\" t=\"inlineStr\"><is><t>手机</t></is></c><c r=\"G2\" t=\"inlineStr\"><is><t>座机</t></is></c></row>"
+            + Row(3, "1", "李青", "女", "2001-05", "是", "13812345678", "0537-1234567");
+        var file = Xlsx(rows + "</sheetData><mergeCells count=\"6\"><mergeCell ref=\"A1:A2\"/><mergeCell ref=\"B1:B2\"/><mergeCell ref=\"C1:C2\"/><mergeCell ref=\"D1:D2\"/><mergeCell ref=\"E1:E2\"/><mergeCell ref=\"F1:G1\"/></mergeCells><sheetData>");
+        return file;
+    }
 }

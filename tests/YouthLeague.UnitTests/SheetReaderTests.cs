@@ -155,8 +155,8 @@ public sealed class SheetReaderTests
     public void LedgerFiles_TemplateRoundTrip_StillReads()
     {
         var csv = Encoding.UTF8.GetBytes(string.Join(',', Header) + "\r\n李青,女,2000,是,13812345678,本科,村委会,,否\r\n");
-        var (rows, errors) = LedgerFiles.Read(new MemoryStream([.. Encoding.UTF8.GetPreamble(), .. csv]), "csv");
-        Assert.Empty(errors);
-        Assert.Equal(new LedgerRow(null, "李青", "女", 2000, true, "13812345678", "本科", "村委会", "", false), rows.Single());
+        var sheet = LedgerFiles.Read(new MemoryStream([.. Encoding.UTF8.GetPreamble(), .. csv]), "csv");
+        Assert.Empty(sheet.Errors);
+        Assert.Equal(new LedgerRow(null, "李青", "女", 2000, true, "13812345678", "本科", "村委会", null, false), sheet.People.Single().Person);
     }
 }

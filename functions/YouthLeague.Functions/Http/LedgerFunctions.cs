@@ -56,11 +56,23 @@ public sealed class LedgerFunctions(LedgerService ledger, Access access)
         }
 
         await using var content = upload.Content;
-        var key = req.Headers["Idempotency-Key"].ToString();
-        var result = await ledger.ImportAsync(y, villageId, content, upload.Kind, key.Length > 0 ? "api-" + key : null, req.HttpContext.RequestAborted);
+        var dryRun = bool.TryParse(req.Query["dryRun"], out var d) && d;
+        var result = await ledger.ImportAsync(y, villageId, content, upload.Kind, dryRun, req.HttpContext.RequestAborted);
+        var plan = result.Plan;
+        var body = new
+        {
+            title = result.Title,
+            dryRun,
+            imported = result.Status == 200 && !dryRun ? plan.Added.Count + plan.Changed.Count : 0,
+            added = plan.Added,
+            changed = plan.Changed,
+            unchanged = plan.Unchanged,
+            ignoredColumns = plan.IgnoredColumns,
+            errors = plan.Errors,
+        };
         return result.Status == 200
-            ? new OkObjectResult(new { imported = result.Count, errors = Array.Empty<RowError>() })
-            : new ObjectResult(new { title = result.Title, imported = 0, errors = result.Errors ?? [] }) { StatusCode = result.Status, ContentTypes = { "application/problem+json" } };
+            ? new OkObjectResult(body)
+            : new ObjectResult(body) { StatusCode = result.Status, ContentTypes = { "application/problem+json" } };
     }
 
     [Function("ExportLedger")]

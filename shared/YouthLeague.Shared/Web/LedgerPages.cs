@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using YouthLeague.Auth;
+using YouthLeague.Checklist;
 using YouthLeague.Ledger;
 using YouthLeague.Web.Pages;
 
@@ -12,9 +13,9 @@ namespace YouthLeague.Web;
 /// reviewers), one form per person to add, change or remove, and an import with a row-by-row error report.
 /// A handed-in snapshot (<c>?version=</c>) shows read-only. Plain forms; they work without JavaScript.
 /// </summary>
-public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, LedgerService ledger)
+public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, LedgerService ledger, TimeProvider clock)
 {
-    private static readonly string[] RowFields = ["name", "sex", "birthYear", "isLeagueMember", "phone", "education", "occupation", "note", "guardianConsent"];
+    private static readonly string[] RowFields = ["name", "sex", "birth", "isLeagueMember", "phone", "education", "occupation", "note", "guardianConsent", "consentRelation", "consentMethod", "consentOn"];
 
     public async Task<IActionResult> ListAsync(HttpRequest req, string villageId) =>
         await ListAsync(req, villageId, null, 200);
@@ -43,7 +44,7 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
 
         var done = req.Query["saved"].Count > 0 ? "已保存。" : req.Query["deleted"].Count > 0 ? "已删除。" : req.Query["imported"].ToString() is { Length: > 0 } n ? $"已导入 {n} 人。" : null;
         return await renderer.PageAsync<LedgerPage, LedgerModel>(
-            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, year, snapshot, !snapshot && who.Principal!.IsSecretaryOf(villageId), !who.MaySeePersonalData, done, importFailure, LedgerFiles.Columns, rows),
+            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, year, snapshot, !snapshot && who.Principal!.IsSecretaryOf(villageId), !who.MaySeePersonalData, done, importFailure, LedgerFiles.Columns[..8], rows, who.MaySeePersonalData, ChinaTime.Today(clock.GetUtcNow())),
             status);
     }
 
@@ -102,13 +103,20 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
         }
         else
         {
-            var birthYear = LedgerRules.ParseYear(values["birthYear"]);
+            var birth = LedgerFiles.ParseBirth(Blank(values["birth"]) ?? form["birthYear"].ToString());
             var row = new LedgerRow(
-                rowId, values["name"]?.Trim() ?? "", values["sex"] ?? "", birthYear ?? 0, Checked(values["isLeagueMember"]),
-                Blank(values["phone"]), Blank(values["education"]), Blank(values["occupation"]), Blank(values["note"]), Checked(values["guardianConsent"]));
-            if (birthYear is null)
+                rowId, values["name"]?.Trim() ?? "", values["sex"] ?? "", birth?.Year ?? 0, Checked(values["isLeagueMember"]),
+                Blank(values["phone"]), Blank(values["education"]), Blank(values["occupation"]), Blank(values["note"]), Checked(values["guardianConsent"]))
             {
-                return await RowFormAsync(req, who, year, villageId, existing ? rowId : null, values, ["出生年份请填 4 位数字，如 1998"], 422);
+                BirthMonth = birth?.Month,
+                BirthDay = birth?.Day,
+                ConsentRelation = Blank(values["consentRelation"]),
+                ConsentMethod = Blank(values["consentMethod"]),
+                ConsentOn = Blank(values["consentOn"]),
+            };
+            if (birth is null)
+            {
+                return await RowFormAsync(req, who, year, villageId, existing ? rowId : null, values, ["出生年月请写作 1998、1998-05 或 1998-05-12"], 422);
             }
 
             change = await ledger.SaveRowAsync(year, villageId, row, req.HttpContext.RequestAborted);
@@ -130,6 +138,11 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
             return await pageAccess.RefusalAsync(who);
         }
 
+        if (req.Query["confirm"].Count > 0)
+        {
+            return await ApplyImportAsync(req, who, villageId);
+        }
+
         var year = support.YearOf(req);
         var upload = await LedgerUpload.ReadAsync(req);
         if (upload.Content is null)
@@ -138,11 +151,30 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
         }
 
         await using var content = upload.Content;
-        var token = req.Form[PageSupport.FormTokenField].ToString();
-        var result = await ledger.ImportAsync(year, villageId, content, upload.Kind, token.Length is > 0 and <= 64 ? "form-" + token : null, req.HttpContext.RequestAborted);
+        var result = await ledger.PreviewForPageAsync(year, villageId, content, upload.Kind, req.HttpContext.RequestAborted);
+        if (result.Status is 413 or 400)
+        {
+            return await ListAsync(req, villageId, new ImportFailure(result.Title ?? "导入失败", result.Plan.Errors), result.Status);
+        }
+
+        return await renderer.PageAsync<LedgerImportPage, LedgerImportModel>(
+            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, year, result.Plan, result.PendingToken, result.Title), result.Status);
+    }
+
+    /// <summary>The preview confirmed (the same route with <c>?confirm=1</c>): applied all or nothing if the register did not change since (else 409, preview again).</summary>
+    private async Task<IActionResult> ApplyImportAsync(HttpRequest req, AccessResult who, string villageId)
+    {
+        var year = support.YearOf(req);
+        var (form, unreadable) = await pageAccess.ReadFormAsync(req);
+        if (form is null)
+        {
+            return unreadable!;
+        }
+
+        var result = await ledger.ApplyPendingAsync(year, villageId, form["pending"].ToString(), req.HttpContext.RequestAborted);
         return result.Status == 200
-            ? new RedirectResult($"/villages/{villageId}/ledger?year={year}&imported={result.Count}")
-            : await ListAsync(req, villageId, new ImportFailure(result.Title ?? "导入失败", result.Errors ?? []), result.Status);
+            ? new RedirectResult($"/villages/{villageId}/ledger?year={year}&imported={result.Plan.Added.Count + result.Plan.Changed.Count}")
+            : await ListAsync(req, villageId, new ImportFailure(result.Title ?? "导入失败", result.Plan.Errors), result.Status);
     }
 
     private async Task<ContentResult> RowFormAsync(HttpRequest req, AccessResult who, int year, string villageId, string? editing, IReadOnlyDictionary<string, string?> values, IReadOnlyList<string> errors, int status) =>
@@ -153,13 +185,16 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
         ["row"] = r.Id,
         ["name"] = r.Name,
         ["sex"] = r.Sex,
-        ["birthYear"] = r.BirthYear.ToString(CultureInfo.InvariantCulture),
+        ["birth"] = LedgerRules.BirthText(r),
         ["isLeagueMember"] = r.IsLeagueMember ? "true" : "",
         ["phone"] = r.Phone,
         ["education"] = r.Education,
         ["occupation"] = r.Occupation,
         ["note"] = r.Note,
         ["guardianConsent"] = r.GuardianConsent ? "true" : "",
+        ["consentRelation"] = r.ConsentRelation,
+        ["consentMethod"] = r.ConsentMethod,
+        ["consentOn"] = r.ConsentOn,
     };
 
     private static string NewRowId() => Guid.NewGuid().ToString("N")[..12];

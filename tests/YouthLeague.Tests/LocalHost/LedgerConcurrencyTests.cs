@@ -38,26 +38,20 @@ public sealed class LedgerConcurrencyTests(Azurite azurite)
     }
 
     [Fact]
-    public async Task SameImportSentTwice_PeopleAddedOnce()
+    public async Task SameImportSentTwice_AtOnceAndAfter_PeopleAddedOnce()
     {
         var ledger = await ServiceAsync();
         var village = "li-" + Guid.NewGuid().ToString("N")[..10];
         var csv = Encoding.UTF8.GetBytes(string.Join(',', LedgerFiles.Columns) + "\r\n张三,男,1998,是,13900001111,,,,否\r\n李四,女,1999,否,,,,,否\r\n");
 
-        for (var i = 0; i < 2; i++)
-        {
-            using var content = new MemoryStream(csv);
-            Assert.Equal(200, (await ledger.ImportAsync(2026, village, content, "csv", "form-abc")).Status);
-        }
-
+        // Two at once (a double tap): the later one is planned again on what the first left, and finds nothing new.
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => ledger.ImportAsync(2026, village, new MemoryStream(csv), "csv", dryRun: false)));
+        Assert.All(results, r => Assert.Equal(200, r.Status));
         Assert.Equal(2, (await ledger.ReadAsync(2026, village, showPhones: true)).Count);
 
-        // A new upload of the same file (another token) is a new import: the secretary meant it.
-        using (var again = new MemoryStream(csv))
-        {
-            Assert.Equal(200, (await ledger.ImportAsync(2026, village, again, "csv", "form-def")).Status);
-        }
-
-        Assert.Equal(4, (await ledger.ReadAsync(2026, village, showPhones: true)).Count);
+        // The same file again later (issue #19: it used to add everyone a second time): all unchanged.
+        var again = await ledger.ImportAsync(2026, village, new MemoryStream(csv), "csv", dryRun: false);
+        Assert.Equal((200, 0, 0, 2), (again.Status, again.Plan.Added.Count, again.Plan.Changed.Count, again.Plan.Unchanged));
+        Assert.Equal(2, (await ledger.ReadAsync(2026, village, showPhones: true)).Count);
     }
 }

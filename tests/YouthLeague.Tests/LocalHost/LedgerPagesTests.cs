@@ -20,6 +20,9 @@ public sealed partial class LedgerPagesTests(Azurite azurite)
     [GeneratedRegex("name=\"row\" value=\"([a-z0-9]+)\"")]
     private static partial Regex RowId();
 
+    [GeneratedRegex("name=\"pending\" value=\"([a-f0-9]+)\"")]
+    private static partial Regex PendingToken();
+
     private static async Task<List<JsonElement>> RowsAsync(HttpClient client, string village) =>
         (await client.GetFromJsonAsync<List<JsonElement>>($"/api/checklists/2026/{village}/ledger"))!;
 
@@ -80,12 +83,32 @@ public sealed partial class LedgerPagesTests(Azurite azurite)
         }
 
         Assert.Single(await RowsAsync(secretary, village));
-        using (var good = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(header + "张三,男,1998,是,13900001111,,,,否\r\n")), "file", "ledger.csv" } })
+        // A good file: first the preview (nothing written), then the confirmation writes it.
+        string token;
+        using (var good = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(header + "张三,男,1998,是,13900001111,,,,否\r\n李青,女,1999,是,138 1234 5678,本科,,,否\r\n")), "file", "ledger.csv" } })
         using (var r = await secretary.PostAsync($"/villages/{village}/ledger/import?year=2026", good))
         {
-            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
-            Assert.Contains("imported=1", r.Headers.Location!.ToString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var preview = await r.Content.ReadAsStringAsync();
+            Assert.Contains("新增 <strong>1</strong> 人，变更 <strong>1</strong> 人，未变 <strong>0</strong> 人", preview, StringComparison.Ordinal);
+            Assert.Contains("学历  → 本科", preview, StringComparison.Ordinal);
+            token = PendingToken().Match(preview).Groups[1].Value;
+            Assert.NotEmpty(token);
         }
+
+        Assert.Single(await RowsAsync(secretary, village));
+        using (var r = await secretary.PostAsync($"/villages/{village}/ledger/import?year=2026&confirm=1", Form(("pending", token))))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+            Assert.Contains("imported=2", r.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+
+        using (var r = await secretary.PostAsync($"/villages/{village}/ledger/import?year=2026&confirm=1", Form(("pending", token))))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode); // confirmed once only
+        }
+
+        Assert.Equal(2, (await RowsAsync(secretary, village)).Count);
 
         var list = await secretary.GetStringAsync($"/villages/{village}/ledger?year=2026");
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", list, StringComparison.Ordinal);
@@ -104,7 +127,7 @@ public sealed partial class LedgerPagesTests(Azurite azurite)
         Assert.Equal("2", fields.GetProperty("registerMembers").GetString());
         var version = fields.GetProperty("registerVersion").GetString()!;
 
-        // Remove 李青 afterwards: the register no longer has her, the handed-in snapshot still does.
+        // Remove 李青 afterwards: she is gone from the register and redacted from the handed-in snapshot, which keeps its count.
         using (var removed = await secretary.PostAsync($"/villages/{village}/ledger/row?year=2026&row={rowId}", Form(("row", rowId), ("intent", "delete"))))
         {
             Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
@@ -112,13 +135,17 @@ public sealed partial class LedgerPagesTests(Azurite azurite)
 
         Assert.DoesNotContain("李青", await secretary.GetStringAsync($"/villages/{village}/ledger?year=2026"), StringComparison.Ordinal);
         var snapshot = await secretary.GetStringAsync($"/villages/{village}/ledger?year=2026&version={version}");
-        Assert.Contains("李青", snapshot, StringComparison.Ordinal);
-        Assert.Contains("13812345678", snapshot, StringComparison.Ordinal);
+        Assert.DoesNotContain("李青", snapshot, StringComparison.Ordinal);
+        Assert.DoesNotContain("13812345678", snapshot, StringComparison.Ordinal);
+        Assert.Contains("（已删除）", snapshot, StringComparison.Ordinal);
+        Assert.Contains("共 <strong>2</strong> 人", snapshot, StringComparison.Ordinal);
+        Assert.Contains("张三", snapshot, StringComparison.Ordinal);
+        Assert.Contains("13900001111", snapshot, StringComparison.Ordinal);
 
         // The city reads the snapshot with phones masked, and cannot open the edit form.
         var citySnapshot = await city.GetStringAsync($"/villages/{village}/ledger?year=2026&version={version}");
-        Assert.Contains("138****5678", citySnapshot, StringComparison.Ordinal);
-        Assert.DoesNotContain("13812345678", citySnapshot, StringComparison.Ordinal);
+        Assert.Contains("139****1111", citySnapshot, StringComparison.Ordinal);
+        Assert.DoesNotContain("13900001111", citySnapshot, StringComparison.Ordinal);
         using (var cityEdit = await city.GetAsync($"/villages/{village}/ledger/row?year=2026"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, cityEdit.StatusCode);

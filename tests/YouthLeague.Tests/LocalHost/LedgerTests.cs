@@ -14,6 +14,7 @@ public sealed class LedgerTests(Azurite azurite)
     private static object Person(string name, int birthYear, string? phone, bool consent = false, string? note = null) => new
     {
         name, sex = "女", birthYear, isLeagueMember = true, phone, education = "本科", occupation = "村委会", note, guardianConsent = consent,
+        consentRelation = consent ? "母亲" : null, consentMethod = consent ? "纸质同意书" : null, consentOn = consent ? "2026-01-10" : null,
     };
 
     private static async Task<List<JsonElement>> RowsAsync(HttpClient client, string village) =>
@@ -44,6 +45,14 @@ public sealed class LedgerTests(Azurite azurite)
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         }
 
+        // The consent record (who, how, when) is for the village's secretary and its town reviewers only.
+        static string? Consent(JsonElement row) => row.TryGetProperty("consentRelation", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        Assert.Equal("母亲", Consent((await RowsAsync(secretary, village))[1]));
+        Assert.Equal("母亲", Consent((await RowsAsync(reviewer, village))[1]));
+        Assert.Null(Consent((await RowsAsync(city, village))[1]));
+        Assert.DoesNotContain("纸质同意书", await city.GetStringAsync($"/villages/{village}/ledger?year=2026"), StringComparison.Ordinal);
+        Assert.Contains("纸质同意书", await reviewer.GetStringAsync($"/villages/{village}/ledger?year=2026"), StringComparison.Ordinal);
+
         Assert.Equal("13812345678", (await RowsAsync(secretary, village))[0].GetProperty("phone").GetString());
         Assert.Equal("13812345678", (await RowsAsync(reviewer, village))[0].GetProperty("phone").GetString());
         Assert.Equal("138****5678", (await RowsAsync(city, village))[0].GetProperty("phone").GetString());
@@ -67,6 +76,19 @@ public sealed class LedgerTests(Azurite azurite)
 
         using var xlsx = new MemoryStream();
         xlsx.SaveAs(new[] { new Dictionary<string, object> { ["姓名"] = "张三", ["性别"] = "男", ["出生年份"] = 1999, ["是否团员"] = "是", ["联系电话"] = "13900001111", ["监护人已同意"] = "否" } });
+
+        // The preview: ?dryRun=true answers what would happen and writes nothing.
+        using (var preview = new MultipartFormDataContent { { new ByteArrayContent(xlsx.ToArray()), "file", "ledger.xlsx" } })
+        using (var r = await secretary.PostAsync($"/api/checklists/2026/{village}/ledger/import?dryRun=true", preview))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var body = await r.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(["张三"], body.GetProperty("added").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+            Assert.Equal((0, 0, 0), (body.GetProperty("changed").GetArrayLength(), body.GetProperty("unchanged").GetInt32(), body.GetProperty("imported").GetInt32()));
+            Assert.Equal(0, body.GetProperty("ignoredColumns").GetArrayLength());
+        }
+
+        Assert.Equal(2, (await RowsAsync(secretary, village)).Count);
         using (var good = new MultipartFormDataContent { { new ByteArrayContent(xlsx.ToArray()), "file", "ledger.xlsx" } })
         using (var r = await secretary.PostAsync($"/api/checklists/2026/{village}/ledger/import", good))
         {

@@ -45,6 +45,44 @@ public sealed class UploadBombTests(Azurite azurite, ITestOutputHelper output)
         await world.AssertNothingImportedAsync();
     }
 
+    /// <summary>
+    /// Issue #19's bad sheets, one host for all: each a clear Chinese refusal or row-level message, nothing stored, and
+    /// the host's peak resident memory over the whole run under the bound.
+    /// </summary>
+    [Fact]
+    public async Task LedgerImport_BadSheets_ClearMessagesNothingStoredMemoryBounded()
+    {
+        await using var world = await World.StartAsync(azurite);
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var header = "姓名,性别,出生年月,是否团员,手机\r\n";
+        var cases = new (string Name, byte[] File, string FileName, HttpStatusCode Status, string Says)[]
+        {
+            ("1,048,576 rows (.xlsx, compressed)", AttackFiles.MillionRows(compressed: true), "rows.xlsx", HttpStatusCode.RequestEntityTooLarge, "解压后过大"),
+            ("5,000 columns (.csv)", AttackFiles.WideCsv(), "wide.csv", HttpStatusCode.RequestEntityTooLarge, "列数过多"),
+            ("UTF-16 without a byte-order mark", Encoding.Unicode.GetBytes(header + "李青,女,2001,是,\r\n"), "utf16.csv", HttpStatusCode.UnsupportedMediaType, "只能导入 .xlsx 或 .csv 文件"), // NUL bytes: not text, refused by the upload check
+            ("Latin-1 bytes", Encoding.Latin1.GetBytes("Name,Gebürtig\r\nÿÿ,ÿ\r\n"), "latin1.csv", HttpStatusCode.UnprocessableEntity, "无法识别文件的文字编码"),
+            ("a birth date in the future", Encoding.GetEncoding("GBK").GetBytes(header + "李青,女,2001-05,是,\r\n王小,男,2099-01,否,\r\n"), "future.csv", HttpStatusCode.UnprocessableEntity, "出生日期 2099-01 晚于今天"),
+            ("letters in a phone", Encoding.UTF8.GetBytes(header + "李青,女,2001-05,是,138abcd5678\r\n"), "phone.csv", HttpStatusCode.UnprocessableEntity, "电话号码不能含有字母"),
+        };
+
+        foreach (var c in cases)
+        {
+            var (status, body, elapsed) = await world.ImportAsync(c.File, c.FileName);
+            world.Report(output, $"{c.Name} ({c.File.Length / 1024} KB): {(int)status}", elapsed);
+            Assert.True(status == c.Status, $"{c.Name}: {(int)status} {body}");
+            Assert.Contains(c.Says, System.Text.RegularExpressions.Regex.Unescape(body), StringComparison.Ordinal);
+        }
+
+        // Merged header cells: read (the sub-headings 手机 / 座机 under 联系方式), previewed, nothing written.
+        var (mergedStatus, mergedBody, mergedElapsed) = await world.ImportAsync(AttackFiles.MergedHeader(), "merged.xlsx", dryRun: true);
+        world.Report(output, "merged two-row header, preview", mergedElapsed);
+        Assert.Equal(HttpStatusCode.OK, mergedStatus);
+        Assert.Contains("座机", System.Text.RegularExpressions.Regex.Unescape(mergedBody), StringComparison.Ordinal);
+
+        world.AssertBounded();
+        await world.AssertNothingImportedAsync();
+    }
+
     [Fact]
     public async Task Login_ChunkedJsonBodyOf40MB_413WhileReadingAndMemoryBounded()
     {
@@ -126,12 +164,12 @@ public sealed class UploadBombTests(Azurite azurite, ITestOutputHelper output)
             return new World(host, secretary, village, azurite);
         }
 
-        public async Task<(HttpStatusCode Status, string Body, TimeSpan Elapsed)> ImportAsync(byte[] file, string name)
+        public async Task<(HttpStatusCode Status, string Body, TimeSpan Elapsed)> ImportAsync(byte[] file, string name, bool dryRun = false)
         {
             using var form = new MultipartFormDataContent { { new ByteArrayContent(file), "file", name } };
             using var cts = new CancellationTokenSource(AnswerBound);
             var sw = Stopwatch.StartNew();
-            using var response = await Secretary.PostAsync($"/api/checklists/2026/{Village}/ledger/import", form, cts.Token);
+            using var response = await Secretary.PostAsync($"/api/checklists/2026/{Village}/ledger/import" + (dryRun ? "?dryRun=true" : ""), form, cts.Token);
             var body = await response.Content.ReadAsStringAsync(cts.Token);
             return (response.StatusCode, body, sw.Elapsed);
         }

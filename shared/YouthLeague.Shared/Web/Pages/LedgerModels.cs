@@ -8,7 +8,8 @@ public sealed record ImportFailure(string Title, IReadOnlyList<RowError> Errors)
 
 /// <summary>
 /// The register: phones already masked unless the caller may see them; <see cref="Snapshot"/> is a handed-in version
-/// (read-only); <see cref="Editable"/> only for the village's secretary on the live register.
+/// (read-only); <see cref="Editable"/> only for the village's secretary on the live register. <see cref="ShowConsent"/>:
+/// the consent records are shown (the village's secretary and its town reviewers only; the rows carry none otherwise).
 /// </summary>
 public sealed record LedgerModel(
     PageChrome Chrome,
@@ -21,10 +22,14 @@ public sealed record LedgerModel(
     string? Done,
     ImportFailure? ImportFailure,
     IReadOnlyList<string> ImportColumns,
-    IReadOnlyList<LedgerRow> Rows)
+    IReadOnlyList<LedgerRow> Rows,
+    bool ShowConsent = false,
+    DateOnly? Today = null)
 {
-    /// <summary>Born after this year: under 14 in the register's year (a guardian's consent is needed).</summary>
-    public int MinorsBornAfter => Year - LedgerRules.MinorAge;
+    /// <summary>The day the age rule is applied on (today in the current year).</summary>
+    public DateOnly On => LedgerRules.ReferenceDate(Year, Today ?? new DateOnly(Year, 12, 31));
+
+    public bool IsMinor(LedgerRow r) => !r.Redacted && LedgerRules.IsMinor(r, On);
 }
 
 /// <summary>One person's form: new (<see cref="Editing"/> null) or a change; the values as last typed.</summary>
@@ -35,3 +40,16 @@ public sealed record LedgerRowModel(
     string? Editing,
     IReadOnlyDictionary<string, string?> Values,
     IReadOnlyList<string> Errors);
+
+/// <summary>
+/// An import's preview: who is new, who changes (before → after), how many are unchanged, the ignored columns.
+/// <see cref="Token"/> confirms it (null: nothing to apply, or the sheet has errors).
+/// </summary>
+public sealed record LedgerImportModel(
+    PageChrome Chrome,
+    string VillageId,
+    string VillageName,
+    int Year,
+    LedgerImportPlan Plan,
+    string? Token,
+    string? Title);
