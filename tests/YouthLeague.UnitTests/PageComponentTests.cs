@@ -142,6 +142,25 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Village_TheYearsRubric_ShownAsHowThisYearIsScored()
+    {
+        var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();
+        var rubric = new AssessmentRubric(Approved: 10, ReturnPenalty: 2, Maximum: 90, Steps: new Dictionary<string, StepPoints> { ["plan"] = new(Approved: 20, OnTime: 0) });
+        var page = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps, rubric));
+        var none = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps));
+
+        var card = page.QuerySelector("#scoring")!;
+        Assert.Equal("今年怎么评分（年度考核）", card.QuerySelector("summary")!.TextContent);
+        var rows = card.QuerySelectorAll("tbody tr").Select(r => string.Join("|", r.QuerySelectorAll("td").Select(td => td.TextContent))).ToList();
+        Assert.Equal(Definition2026.Steps.Count, rows.Count);
+        Assert.Equal("召开一次团员青年座谈会|10 分|4 分", rows[1]);
+        Assert.Equal($"{Definition2026.Find("plan")!.Title}|20 分|0 分", rows[5]);
+        Assert.Contains("每被退回一次扣 2 分，每项最多扣 3 分", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("满分 90 分（各项合计 90 分", card.TextContent, StringComparison.Ordinal);
+        Assert.Null(none.QuerySelector("#scoring"));
+    }
+
+    [Fact]
     public async Task Layout_ChineseStaysReadable_StylesheetAndIconLinked_SignOutCarriesToken()
     {
         var html = await Renderer.HtmlAsync<LoginPage, LoginModel>(new(PageChrome.Anonymous("af"), null, null));

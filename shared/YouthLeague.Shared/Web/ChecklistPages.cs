@@ -28,7 +28,7 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
         var submitted = req.Query["submitted"].ToString() is { Length: > 0 } done ? definitions.Find(year)?.Find(done)?.Title : null;
         var notices = view is not null && mine ? await support.NoticesAsync(req, who.Principal.Username, $"/villages/{villageId}") : NoticeList.None;
         return await renderer.PageAsync<VillagePage, VillageModel>(
-            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps));
+            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps, definitions.Find(year)?.Scoring));
     }
 
     public async Task<IActionResult> StepFormAsync(HttpRequest req, string villageId, string stepKey)

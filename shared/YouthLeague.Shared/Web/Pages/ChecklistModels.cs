@@ -12,7 +12,8 @@ public sealed record VillageModel(
     bool Mine,
     string? JustSubmitted,
     NoticeList Notices,
-    IReadOnlyList<StepView>? Steps);
+    IReadOnlyList<StepView>? Steps,
+    AssessmentRubric? Rubric = null);
 
 /// <summary>One step's form: the values to show (a draft, the previous answer, what was just sent) and what was wrong.</summary>
 public sealed record StepFormModel(
