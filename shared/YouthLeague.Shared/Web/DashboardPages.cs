@@ -20,7 +20,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -64,12 +64,13 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             all,
             columns,
             filter,
-            rows));
+            rows,
+            who.Principal!.MayReviewTown(townId)));
     }
 
     public async Task<IActionResult> CityAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity);
+        var who = await access.RequireAsync(req, p => p.SeesAllTowns);
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -99,7 +100,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             .Select(c => new RecommendedCase(
                 townNames.GetValueOrDefault(c.TownId, c.TownId), c.VillageId, villageNames.GetValueOrDefault(c.VillageId, c.VillageId), c.Step, definition.Find(c.Step)?.Title ?? c.Step, c.Quarter, c.MeetingDate))
             .ToList();
-        return await renderer.PageAsync<CityPage, CityModel>(new(await support.ChromeAsync(req, who.Principal!), year, cases, towns));
+        return await renderer.PageAsync<CityPage, CityModel>(new(await support.ChromeAsync(req, who.Principal!), year, cases, towns, who.Principal!.IsCity));
     }
 
     private static bool Matches(TownCell cell, string status) =>

@@ -21,7 +21,7 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
 
     public async Task<IActionResult> PackAsync(HttpRequest req, string townId, string quarter)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -32,7 +32,7 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
 
     public async Task<IActionResult> RecordAsync(HttpRequest req, string townId, string quarter)
     {
-        var who = await access.RequireAsync(req, p => p.ReviewsTown(townId), "只有本镇街的审核人员可以填写会议记录");
+        var who = await access.RequireAsync(req, p => p.RecordsMeetingsOf(townId), "只有本镇街的审核人员和下派办可以填写会议记录");
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -72,7 +72,7 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
         var titles = definitions.For(year).Steps.ToDictionary(s => s.Key, s => s.Title);
         var kept = input ?? (pack.Record is { } r ? new MeetingInput(r.Date, r.Attendees, r.Minutes, r.Recommended) : new MeetingInput("", "", "", []));
         return await renderer.PageAsync<MeetingPage, MeetingModel>(
-            new(await support.ChromeAsync(req, who), pack, titles, who.ReviewsTown(townId), req.Query["saved"] == "1" && status == 200, kept, errors, error),
+            new(await support.ChromeAsync(req, who), pack, titles, who.RecordsMeetingsOf(townId), req.Query["saved"] == "1" && status == 200, kept, errors, error),
             status);
     }
 }
