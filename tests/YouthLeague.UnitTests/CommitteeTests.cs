@@ -31,18 +31,76 @@ public class MeetingRulesTests
     public void Validate_EarlierQuarterMeetingHeldWithinGrace_Accepted() => Assert.Empty(Check("2026-10-20", quarter: 3));
 
     [Fact]
-    public void Validate_MissingAttendeesAndMinutes_ErrorPerField()
+    public void Validate_MissingMinutes_Refused_OtherAttendeesOptional()
     {
         var errors = Check("2026-11-20", attendees: "", minutes: null);
-        Assert.Equal(["请填写参会人员"], errors["attendees"]);
+        Assert.False(errors.ContainsKey("attendees"));
         Assert.Equal(["请填写会议纪要"], errors["minutes"]);
+    }
+
+    private static readonly RollEntry[] Roll = [new("v1", "甲村", "张三", "sec.v1"), new("v2", "乙村", "李四", "sec.v2"), new("v3", "丙村", "王五", "sec.v3")];
+
+    [Fact]
+    public void Validate_Attendance_EverySecretaryMarked_AbsentNeedsAReason()
+    {
+        var input = new MeetingInput("2026-11-20", "", "纪要", [], new Dictionary<string, AttendanceMark>
+        {
+            ["v1"] = new(true, null),
+            ["v2"] = new(false, "  "),
+        });
+
+        var errors = MeetingRules.Validate(2026, 4, input, [], Today, Roll);
+
+        Assert.Equal(["乙村 李四缺席，请填写原因", "请标记丙村 王五出席或缺席"], errors["attendance"]);
+    }
+
+    [Fact]
+    public void Attendances_AllMarked_PresentAndAbsentWithReason_InRollOrder()
+    {
+        var input = new MeetingInput("2026-11-20", "", "纪要", [], new Dictionary<string, AttendanceMark>
+        {
+            ["v3"] = new(true, "ignored"),
+            ["v1"] = new(false, " 驻村防汛 "),
+            ["v2"] = new(true, null),
+        });
+
+        Assert.Empty(MeetingRules.Validate(2026, 4, input, [], Today, Roll));
+        Assert.Equal(
+            [new Attendance("v1", "甲村", "张三", "sec.v1", false, "驻村防汛"), new Attendance("v2", "乙村", "李四", "sec.v2", true, ""), new Attendance("v3", "丙村", "王五", "sec.v3", true, "")],
+            MeetingRules.Attendances(Roll, input));
+    }
+
+    [Fact]
+    public void Agenda_FromTheOverdueListAndTheCandidates()
+    {
+        var pack = new MeetingPack(
+            2026, 2, new Town("t1", "甲镇"), new DateOnly(2026, 6, 30), true,
+            [
+                new PackVillage("v1", "甲村", new Dictionary<string, string> { ["forum"] = "approved", ["plan"] = "notStarted" }, []),
+                new PackVillage("v2", "乙村", new Dictionary<string, string> { ["forum"] = "notStarted", ["plan"] = "returned" }, ["forum", "plan"]),
+            ],
+            [new Candidate("v1|forum", "v1", "甲村", "forum", "座谈会", "", DateTimeOffset.UnixEpoch, [], [])],
+            null,
+            5);
+
+        var agenda = MeetingRules.Agenda(pack, s => s == "forum" ? "座谈会" : "计划", 2);
+
+        Assert.Equal(
+            [
+                "通报第2季度进度：2 个村（社区）已通过 1/4 项，逾期 2 项",
+                "逾期事项督办：乙村（座谈会、计划）",
+                "优秀典型交流：甲村 · 座谈会",
+                "推荐优秀典型至市级",
+                "部署第3季度工作",
+            ],
+            agenda);
     }
 
     [Fact]
     public void Validate_TooLongText_Refused()
     {
         var errors = Check("2026-11-20", attendees: new string('人', MeetingRules.MaxAttendees + 1), minutes: new string('记', MeetingRules.MaxMinutes + 1));
-        Assert.Equal([$"参会人员最多 {MeetingRules.MaxAttendees} 字"], errors["attendees"]);
+        Assert.Equal([$"其他参会人员最多 {MeetingRules.MaxAttendees} 字"], errors["attendees"]);
         Assert.Equal([$"会议纪要最多 {MeetingRules.MaxMinutes} 字"], errors["minutes"]);
     }
 

@@ -313,6 +313,37 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Meeting_AttendanceChecklistAgendaAndVersion_ShownAndKept()
+    {
+        var roll = new RollEntry[] { new("v1", "甲村", "张三", "sec.v1"), new("v2", "乙村", "李四", "sec.v2") };
+        var record = new MeetingRecord(2, "2026-06-20", "镇团委", "纪要", [], "office.t1", DateTimeOffset.UnixEpoch,
+            [new Attendance("v1", "甲村", "张三", "sec.v1", true, ""), new Attendance("v2", "乙村", "李四", "sec.v2", false, "驻村防汛")],
+            ["通报第2季度进度", "推荐优秀典型至市级"], Version: 3);
+        var pack = new MeetingPack(
+            2026, 2, new Town("t1", "甲镇"), new DateOnly(2026, 6, 30), true,
+            [new PackVillage("v1", "甲村", new Dictionary<string, string> { ["forum"] = "approved" }, [])],
+            [new Candidate("v1|forum", "v1", "甲村", "forum", "座谈会", "", DateTimeOffset.UnixEpoch, [], [], [1])],
+            record, 5, roll);
+        var titles = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Title);
+        var typed = new MeetingInput("2026-06-21", "", "改过的纪要", [], new Dictionary<string, AttendanceMark> { ["v1"] = new(false, "开会"), ["v2"] = new(true, null) }, "2");
+        var page = await RenderAsync<MeetingPage, MeetingModel>(new(Chrome, pack, titles, true, false, typed, null, "会议记录已被 town.t1 修改（第 3 版）"));
+
+        Assert.Equal(["通报第2季度进度", "推荐优秀典型至市级"], page.QuerySelectorAll("#agenda li").Select(li => li.TextContent));
+        Assert.Equal("张三（甲村）", page.QuerySelector("#present")!.TextContent);
+        Assert.Equal("李四（乙村）：驻村防汛", page.QuerySelector("#absent li")!.TextContent);
+        Assert.Contains("第 3 版", page.QuerySelector("#record p.muted")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("已在第1季度交流会推荐", page.QuerySelector("#case-v1-forum .recommended-before")!.TextContent, StringComparison.Ordinal);
+
+        // The form keeps what was typed, and carries the newer record's version so that saving again is a knowing overwrite.
+        var form = page.QuerySelector("#record-form")!;
+        Assert.Equal("3", form.QuerySelector("input[name=version]")!.GetAttribute("value"));
+        Assert.True(form.QuerySelector("input[name=att-v1][value=absent]")!.HasAttribute("checked"));
+        Assert.Equal("开会", form.QuerySelector("input[name=reason-v1]")!.GetAttribute("value"));
+        Assert.True(form.QuerySelector("input[name=att-v2][value=present]")!.HasAttribute("checked"));
+        Assert.Contains("第 3 版", form.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notices_UnreadMarked_MarkAllReadComesBack()
     {
         var notices = new NoticeList([new("请提交座谈会", "/villages/v1/steps/forum", false, DateTimeOffset.UnixEpoch), new("已读的", "/", true, DateTimeOffset.UnixEpoch)], "/villages/v1");

@@ -135,7 +135,16 @@ public static class CommitteeSheets
                 string.Join("\n", c.Fields.Select(f => $"{f.Label}：{f.Value}")), string.Join("\n", c.Evidence.Select(e => e.Url)), recommended.Contains(c.Key) ? Yes : null,
             ]).ToList()),
             new("会议记录", ["项目", "内容"], pack.Record is { } r
-                ? [["会议日期", r.Date], ["参会人员", r.Attendees], ["会议纪要", r.Minutes], ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))], ["记录人", r.RecordedBy]]
+                ? [
+                    ["会议日期", r.Date],
+                    .. (r.Agenda ?? []).Select((a, i) => (IReadOnlyList<object?>)[$"议程 {i + 1}", a]),
+                    .. (r.Attendance ?? []).Select(a => (IReadOnlyList<object?>)[$"出席：{a.VillageName} {a.SecretaryName}", a.Present ? "出席" : "缺席：" + a.Reason]),
+                    [r.Attendance is { Count: > 0 } ? "其他参会人员" : "参会人员", r.Attendees],
+                    ["会议纪要", r.Minutes],
+                    ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))],
+                    ["记录人", r.RecordedBy],
+                    ["版本", r.Version],
+                ]
                 : [["会议日期", "尚未记录"]]),
         ];
     }
