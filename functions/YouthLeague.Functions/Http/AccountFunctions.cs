@@ -11,7 +11,7 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
 {
     public sealed record CreateBody(string? Username, string? Role, string? Scope, string? DisplayName);
 
-    public sealed record SecretaryBody(string? Username, string? DisplayName);
+    public sealed record SecretaryBody(string? Username, string? DisplayName, string? DispatchingUnit = null);
 
     public sealed record GrantBody(bool? Granted);
 
@@ -92,7 +92,7 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
             return body.Problem;
         }
 
-        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", req.HttpContext.RequestAborted));
+        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", body.Value.DispatchingUnit, req.HttpContext.RequestAborted));
     }
 
     private static ObjectResult Respond(HttpRequest req, AccountChange change)

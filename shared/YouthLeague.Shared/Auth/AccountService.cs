@@ -155,8 +155,18 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
     /// the village (its scope is cleared and it is disabled: sessions end, invites revoked). The checklist and its
     /// history belong to the village and stay.
     /// </summary>
-    public async Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, CancellationToken cancellationToken = default)
+    public Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, CancellationToken cancellationToken = default) =>
+        ReassignSecretaryAsync(actor, villageId, newUsername, newName, null, cancellationToken);
+
+    /// <inheritdoc cref="ReassignSecretaryAsync(Principal, string, string, string, CancellationToken)"/>
+    /// <param name="dispatchingUnit">The successor's dispatching unit (派出单位); null keeps the village's (the org import sets it itself).</param>
+    public async Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, string? dispatchingUnit, CancellationToken cancellationToken = default)
     {
+        if ((dispatchingUnit?.Trim().Length ?? 0) > 60)
+        {
+            return new AccountChange(422, "账户信息有误", Errors: new Dictionary<string, string[]> { ["dispatchingUnit"] = ["派出单位过长（最多 60 字）"] });
+        }
+
         var village = await directory.FindVillageAsync(villageId, cancellationToken);
         if (village is null)
         {
@@ -181,7 +191,7 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
             await DisableCoreAsync(previous, loseScope: true, cancellationToken);
         }
 
-        await directory.SetSecretaryAsync(villageId, next, newName.Trim(), cancellationToken);
+        await directory.SetSecretaryAsync(villageId, next, newName.Trim(), dispatchingUnit, cancellationToken);
         log.LogInformation("Village {VillageId} secretary changed from {Old} to {New} by {Actor}", villageId, old, next, actor.Username);
         return created;
     }

@@ -91,7 +91,7 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
 
         var token = req.Form[PageSupport.FormTokenField].ToString();
         var result = await submissions.SubmitAsync(
-            new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username), client, req.HttpContext.RequestAborted);
+            new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username, who.Village!.Secretary.Name, who.Village.Secretary.DispatchingUnit), client, req.HttpContext.RequestAborted);
         if (result.Accepted)
         {
             await drafts.DeleteAsync(year, villageId, stepKey, req.HttpContext.RequestAborted);
