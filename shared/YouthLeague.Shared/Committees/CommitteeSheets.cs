@@ -183,6 +183,42 @@ public static class CommitteeSheets
         ];
     }
 
+    /// <summary>
+    /// The handover pack (交接材料) as a workbook: 概况 (the village, its secretary, each step's status), 提交材料 (every
+    /// submission with who handed it in, its answers and evidence links, the step's last review), 工作计划, 团员青年台账.
+    /// </summary>
+    public static IReadOnlyList<Sheet> Handover(int year, Town town, Village village, DateOnly today, ChecklistView? checklist, IReadOnlyList<LedgerRow> register)
+    {
+        var steps = checklist?.Steps ?? [];
+        IReadOnlyList<object?>[] head =
+        [
+            ["镇街", town.Name], ["村（社区）", village.Name], ["现任第一书记", village.Secretary.Name], ["派出单位", village.Secretary.DispatchingUnit],
+            ["截至", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)],
+            .. steps.Select(s => (IReadOnlyList<object?>)[s.Title, s.Status.ToChinese() + (s.Overdue ? "（逾期）" : "")]),
+        ];
+        var submissions = steps.SelectMany(s => s.Submissions.Select(sub => (IReadOnlyList<object?>)
+        [
+            s.Title, ChinaTime.ToChina(sub.SubmittedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), sub.Handler,
+            string.Join("\n", s.Fields.Where(f => sub.Fields.ContainsKey(f.Name)).Select(f => $"{f.Label}：{sub.Fields[f.Name]}")),
+            string.Join("\n", sub.Evidence.Select(e => e.Url)),
+            sub == s.Submissions[^1] && s.LastReview is { } r ? $"{(r.Decision == ReviewDecision.Approve ? "通过" : "退回")}（{r.By}）{(r.Comment.Length > 0 ? "：" + r.Comment : "")}" : null,
+        ])).ToList();
+        var plan = steps.FirstOrDefault(s => s.Key == "plan");
+        var planAnswer = plan?.Submissions.LastOrDefault();
+        return
+        [
+            new("概况", ["项目", "内容"], head),
+            new("提交材料", ["事项", "提交时间", "提交人", "提交内容", "附件", "审核意见"], submissions),
+            new("工作计划", ["项目", "内容"], planAnswer is null
+                ? [["工作计划", "尚未提交"]]
+                : [.. plan!.Fields.Where(f => planAnswer.Fields.ContainsKey(f.Name)).Select(f => (IReadOnlyList<object?>)[f.Label, planAnswer.Fields[f.Name]]), ["提交人", planAnswer.Handler], ["状态", plan.Status.ToChinese()]]),
+            new($"{year}年团员青年台账", LedgerHeaders.Skip(4).ToList(), register.Select(r => (IReadOnlyList<object?>)
+            [
+                r.Name, r.Sex, r.BirthYear, r.IsLeagueMember ? Yes : No, r.Phone, r.Education, r.Occupation, r.Note,
+            ]).ToList()),
+        ];
+    }
+
     public static readonly IReadOnlyList<string> LedgerHeaders = ["镇街", "村（社区）", "第一书记", "派出单位", "姓名", "性别", "出生年份", "是否团员", "联系电话", "学历", "工作或学习单位", "备注"];
 
     /// <summary>A town's ledger roll-up (团员青年台账汇总): every village's register rows; phones as the reader may see them.</summary>

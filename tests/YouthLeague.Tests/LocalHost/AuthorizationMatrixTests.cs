@@ -79,6 +79,8 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("StepFormPage", (c, _) => Get($"/villages/{c.Village}/steps/forum?year=2026"), SecretaryPage),
         ("StepFormSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum?year=2026", ("place", "x")), SecretaryPage),
         ("LedgerPage", (c, _) => Get($"/villages/{c.Village}/ledger?year=2026"), VillagePage),
+        ("HandoverPage", (c, _) => Get($"/villages/{c.Village}/handover?year=2026"), VillagePage),
+        ("ExportHandover", (c, _) => Get($"/api/exports/2026/villages/{c.Village}/handover.xlsx"), VillageRead),
         ("LedgerRowPage", (c, _) => Get($"/villages/{c.Village}/ledger/row?year=2026"), SecretaryPage),
         ("LedgerRowSubmit", (c, _) => Form($"/villages/{c.Village}/ledger/row?year=2026", ("row", "mx1"), ("name", "")), SecretaryPage),
         ("LedgerImportPage", (c, _) => Form($"/villages/{c.Village}/ledger/import?year=2026"), SecretaryPage),

@@ -230,5 +230,25 @@ public sealed partial class CommitteeExportTests(Azurite azurite)
         Assert.Equal(("接任书记", "接任书记（市交通运输局）"), ((string?)volunteeringRow["第一书记"], (string?)volunteeringRow["提交人"]));
         var ledger = Encoding.UTF8.GetString(await w.Reviewer.GetByteArrayAsync("/api/exports/2026/ledger.csv"));
         Assert.StartsWith("\uFEFF镇街,村（社区）,第一书记,派出单位,", ledger, StringComparison.Ordinal);
+
+        // The handover pack for the successor: the page and the workbook name who handed in what.
+        using var mine = await w.Host.SignedInAsync(successor, "jieren-2026");
+        var page = await mine.GetStringAsync($"/villages/{w.A}/handover?year=2026");
+        Assert.Contains("现任第一书记 接任书记（市交通运输局）", page, StringComparison.Ordinal);
+        Assert.Contains("甲村书记 提交于", page, StringComparison.Ordinal);
+        Assert.Contains("接任书记（市交通运输局） 提交于", page, StringComparison.Ordinal);
+        Assert.Contains("尚未提交工作计划", page, StringComparison.Ordinal);
+        using (var xlsx = new MemoryStream(await mine.GetByteArrayAsync($"/api/exports/2026/villages/{w.A}/handover.xlsx")))
+        {
+            Assert.Equal(["概况", "提交材料", "工作计划", "2026年团员青年台账"], xlsx.GetSheetNames());
+            var handedIn = xlsx.Query(useHeaderRow: true, sheetName: "提交材料").Cast<IDictionary<string, object?>>().ToDictionary(r => (string)r["事项"]!, r => (string?)r["提交人"]);
+            Assert.Equal("甲村书记", handedIn[forum]);
+            Assert.Equal("接任书记（市交通运输局）", handedIn[vol]);
+        }
+
+        using (var r = await w.OtherReviewer.GetAsync($"/api/exports/2026/villages/{w.A}/handover.xlsx"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        }
     }
 }
