@@ -161,6 +161,22 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Village_LastYearsPlan_ShownAsThisYearsPlan_PracticalMatterFormOffersCandidates()
+    {
+        var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();
+        var village = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps, null, ["开办暑期课堂", Script]));
+        var form = await RenderAsync<StepFormPage, StepFormModel>(new(Chrome, "v1", 2026, Step("practical-matter", StepStatus.NotStarted), new Dictionary<string, string?>(), null, null, null, ["计划：开办暑期课堂", "座谈会提出：需求：路灯"]));
+        var plain = await RenderAsync<StepFormPage, StepFormModel>(Form(Step("forum", StepStatus.NotStarted)));
+
+        var plan = village.QuerySelector("#this-years-plan")!;
+        Assert.Equal("今年的计划（2025年制定的工作计划）", plan.QuerySelector("summary")!.TextContent);
+        Assert.Equal(["开办暑期课堂", Script], plan.QuerySelectorAll("li").Select(li => li.TextContent));
+        Assert.Empty(village.QuerySelectorAll("script"));
+        Assert.Equal(["计划：开办暑期课堂", "座谈会提出：需求：路灯"], form.QuerySelectorAll("#suggestions li").Select(li => li.TextContent));
+        Assert.Null(plain.QuerySelector("#suggestions"));
+    }
+
+    [Fact]
     public async Task Layout_ChineseStaysReadable_StylesheetAndIconLinked_SignOutCarriesToken()
     {
         var html = await Renderer.HtmlAsync<LoginPage, LoginModel>(new(PageChrome.Anonymous("af"), null, null));

@@ -23,6 +23,17 @@ public sealed class ChecklistVersioningTests
         ["Quarter"] = 1,
     };
 
+    /// <summary>The input as versions 1 and 2 wrote it: Version, Generation, Carried and ClosesOn besides the first fields.</summary>
+    private static JsonObject VersionedInput(string villageId, DateTimeOffset origin, int version, string closesOn)
+    {
+        var input = VersionZeroInput(villageId, origin);
+        input["Version"] = version;
+        input["Generation"] = 0;
+        input["Carried"] = new JsonArray();
+        input["ClosesOn"] = closesOn;
+        return input;
+    }
+
     [Fact]
     public async Task RunAsync_InstanceStartedWithOldInput_FinishesUnderCurrentCode()
     {
@@ -47,11 +58,7 @@ public sealed class ChecklistVersioningTests
         await using var host = await InMemoryChecklist.StartAsync();
         var id = WorkflowNames.InstanceId(2026, "v1");
         var origin = DateTimeOffset.UtcNow.AddSeconds(1);
-        var input = VersionZeroInput("v1", origin);
-        input["Version"] = 1;
-        input["Generation"] = 0;
-        input["Carried"] = new JsonArray();
-        input["ClosesOn"] = "2027-06-30"; // version 1 code never wrote it; if it were read, the year would wait ≈ 4 s more
+        var input = VersionedInput("v1", origin, 1, "2027-06-30"); // version 1 code never wrote ClosesOn; if it were read, the year would wait ≈ 4 s more
         await host.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, input, new StartOrchestrationOptions(id));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -113,11 +120,7 @@ public sealed class ChecklistVersioningTests
         await using var host = await InMemoryChecklist.StartAsync();
         var id = WorkflowNames.InstanceId(2026, "v2old");
         var origin = DateTimeOffset.UtcNow.AddSeconds(1);
-        var input = VersionZeroInput("v2old", origin);
-        input["Version"] = 2;
-        input["Generation"] = 0;
-        input["Carried"] = new JsonArray();
-        input["ClosesOn"] = "2027-01-31";
+        var input = VersionedInput("v2old", origin, 2, "2027-01-31");
         await host.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, input, new StartOrchestrationOptions(id));
         await host.SendAsync(id, new ChecklistCommand("s1", CommandKind.Submit, "volunteering", "sec.v2old", origin));
         await host.SendAsync(id, new ChecklistCommand("a1", CommandKind.Approve, "volunteering", "town", origin));

@@ -13,7 +13,8 @@ public sealed record VillageModel(
     string? JustSubmitted,
     NoticeList Notices,
     IReadOnlyList<StepView>? Steps,
-    AssessmentRubric? Rubric = null);
+    AssessmentRubric? Rubric = null,
+    IReadOnlyList<string>? ThisYearsPlan = null);
 
 /// <summary>One step's form: the values to show (a draft, the previous answer, what was just sent) and what was wrong.</summary>
 public sealed record StepFormModel(
@@ -24,4 +25,5 @@ public sealed record StepFormModel(
     IReadOnlyDictionary<string, string?> Values,
     string? Error,
     ValidationErrors? Errors,
-    string? Note);
+    string? Note,
+    IReadOnlyList<string>? Suggestions = null);
