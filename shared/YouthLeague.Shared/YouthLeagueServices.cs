@@ -94,6 +94,7 @@ public static class YouthLeagueServices
         services.AddSingleton<Announcements.AnnouncementService>();
         services.AddSingleton<Web.AnnouncementPages>();
         services.AddSingleton<Web.MeetingPages>();
+        services.AddSingleton<Web.HandoverPages>();
         services.AddHostedService<Auth.DemoPasswordGuard>();
         return services;
     }

@@ -286,12 +286,65 @@ public class AssessmentTests
     }
 
     [Fact]
-    public void Constants_Rubric_MatchesDocumentedValues()
+    public void DefaultRubric_DefinitionWithoutOne_ReproducesTheDocumentedValues()
     {
-        Assert.Equal(12, Assessment.Approved);
-        Assert.Equal(4, Assessment.OnTimeBonus);
-        Assert.Equal(1, Assessment.ReturnPenalty);
-        Assert.Equal(3, Assessment.MaxReturnPenalty);
-        Assert.Equal(1, Assessment.ExemplaryBonus);
+        Assert.Null(Definition.Rubric);
+        Assert.Equal(new AssessmentRubric(Approved: 12, OnTime: 4, ReturnPenalty: 1, MaxReturnPenalty: 3, Exemplary: 1, Maximum: 100), Definition.Scoring);
+    }
+
+    /// <summary>A year with a seventh step and its own rubric, read from JSON as the city would publish it.</summary>
+    private static ChecklistDefinition SevenSteps()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(SeedPath))!.AsObject();
+        var steps = json["steps"]!.AsArray();
+        var camp = steps.Single(s => (string?)s!["key"] == "league-day")!.DeepClone();
+        camp["key"] = "summer-camp";
+        camp["title"] = "组织一次暑期青少年活动";
+        camp["due"] = "2026-08-31";
+        steps.Add(camp);
+        json["rubric"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "approved": 10, "onTime": 3, "returnPenalty": 2, "maxReturnPenalty": 4, "exemplary": 2, "maximum": 95,
+              "steps": { "summer-camp": { "approved": 6, "onTime": 1 }, "plan": { "onTime": 0 } } }
+            """);
+        return ChecklistDefinitionLoader.Parse(json.ToJsonString(), "seven.json");
+    }
+
+    [Fact]
+    public void Score_SevenStepsWithTheirOwnRubric_ScoredByThatRubric()
+    {
+        var definition = SevenSteps();
+        var state = ChecklistState.New(2026, "v1", definition.Steps.Select(s => s.Key));
+        DateTimeOffset Before(string step) => ChinaTime.StartOf(definition.Find(step)!.Due).AddDays(-10);
+        DateTimeOffset After(string step) => ChinaTime.StartOf(definition.Find(step)!.Due).AddDays(2);
+        state = Approved(state, "ledger", Before("ledger"));                       // 10 + 3
+        state = Approved(state, "forum", Before("forum"), returns: 1);            // 10 + 3 − 2
+        state = Approved(state, "volunteering", Before("volunteering"), returns: 3); // 10 + 3 − min(6, 4)
+        state = Approved(state, "league-day", After("league-day"), exemplary: true); // 10 (late) + 2
+        state = Approved(state, "summer-camp", Before("summer-camp"), exemplary: true); // 6 + 1 + 2
+        state = Approved(state, "plan", Before("plan"));                           // 10 + 0 (its own on-time bonus)
+        state = ApplyAll(state, Submit("pm-s0", "practical-matter", Before("practical-matter"))); // not approved: 0
+
+        var result = Assessment.Score(state, definition, Real2026);
+
+        Assert.Equal(7, result.Steps.Count);
+        Assert.Equal(
+            [("ledger", 13), ("forum", 11), ("volunteering", 9), ("league-day", 12), ("practical-matter", 0), ("plan", 10), ("summer-camp", 9)],
+            result.Steps.Select(s => (s.Step, s.Points)));
+        Assert.Equal(64, result.Score);
+        Assert.False(ScoreOf(result, "league-day").OnTime);
+    }
+
+    [Fact]
+    public void Score_SevenStepsAllPerfect_CappedAtTheRubricsMaximum()
+    {
+        var definition = SevenSteps();
+        var state = ChecklistState.New(2026, "v1", definition.Steps.Select(s => s.Key));
+        foreach (var step in definition.Steps)
+        {
+            state = Approved(state, step.Key, ChinaTime.StartOf(step.Due).AddDays(-10), exemplary: true);
+        }
+
+        // 5 × (10 + 3 + 2) + plan (10 + 0 + 2) + camp (6 + 1 + 2) = 96, above the maximum of 95.
+        Assert.Equal(95, Assessment.Score(state, definition, Real2026).Score);
     }
 }

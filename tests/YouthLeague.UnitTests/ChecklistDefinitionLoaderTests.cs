@@ -120,13 +120,35 @@ public class ChecklistDefinitionLoaderTests
     }
 
     [Fact]
-    public void Validate_UnknownStep_NamesItAndTheSix()
+    public void Validate_AYearsOwnStep_IsAccepted()
     {
         var d = ValidDefinition();
-        d = d with { Steps = [.. d.Steps, Step("party", new DateOnly(2026, 5, 1))] };
+        d = d with { Steps = [.. d.Steps, Step("summer-camp", new DateOnly(2026, 8, 1))] };
+
+        Assert.Empty(ChecklistDefinitionLoader.Validate(d));
+    }
+
+    [Fact]
+    public void Validate_StepKeyNotLowercaseAscii_NamesIt()
+    {
+        var d = ValidDefinition();
+        d = d with { Steps = [.. d.Steps, Step("Party", new DateOnly(2026, 5, 1))] };
 
         var error = Assert.Single(ChecklistDefinitionLoader.Validate(d));
-        Assert.Equal("step 'party' is not one of the six (ledger, forum, volunteering, league-day, practical-matter, plan)", error);
+        Assert.Equal("step key 'Party' must be 2-40 lowercase letters, digits or '-', starting with a letter", error);
+    }
+
+    [Fact]
+    public void Validate_RubricNamingAnUnknownStepOrNegative_NamesBoth()
+    {
+        var d = ValidDefinition() with
+        {
+            Rubric = new AssessmentRubric(OnTime: -1, Steps: new Dictionary<string, StepPoints> { ["camp"] = new(Approved: 5) }),
+        };
+
+        var errors = ChecklistDefinitionLoader.Validate(d);
+
+        Assert.Equal(["rubric: points must not be negative", "rubric: step 'camp' is not a step of this definition"], errors);
     }
 
     [Fact]
@@ -299,7 +321,7 @@ public class ChecklistDefinitionLoaderTests
                     new FieldDefinition("n", "人数", FieldType.Number, true, Min: 9, Max: 1),
                     new FieldDefinition("who", "对象", FieldType.Select, true),
                 ], new EvidenceRule(["gif"], 2, 1, 0)),
-                Step("party", new DateOnly(1990, 6, 30)),
+                Step("Party", new DateOnly(1990, 6, 30)),
                 Step("ledger", new DateOnly(1990, 3, 1)),
             ],
         };
@@ -308,7 +330,7 @@ public class ChecklistDefinitionLoaderTests
 
         Assert.Contains("year 1990 is out of range", errors);
         Assert.Contains("step 'plan' is missing", errors);
-        Assert.Contains(errors, e => e.StartsWith("step 'party' is not one of the six", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("step key 'Party' must be", StringComparison.Ordinal));
         Assert.Contains("step 'ledger' appears 2 times", errors);
         Assert.Contains("step 'forum': field 'n' has min 9 above max 1", errors);
         Assert.Contains("step 'forum': select field 'who' needs options", errors);
@@ -402,7 +424,7 @@ public class ChecklistDefinitionLoaderTests
               "evidence": { "kinds": ["jpeg", "bmp"], "min": 0, "max": 3, "maxBytes": 1024 } }
             """;
         var party = """
-            { "key": "party", "title": "聚会", "help": "", "due": "2026-06-30", "fields": [],
+            { "key": "Party", "title": "聚会", "help": "", "due": "2026-06-30", "fields": [],
               "evidence": { "kinds": ["jpeg"], "min": 0, "max": 1, "maxBytes": 1024 } }
             """;
 
@@ -419,7 +441,7 @@ public class ChecklistDefinitionLoaderTests
         Assert.Contains("step 'forum': field 'n' has min 10 above max 2", ex.Errors);
         Assert.Contains("step 'forum': select field 'who' needs options", ex.Errors);
         Assert.Contains(ex.Errors, e => e.StartsWith("step 'forum': evidence kind 'bmp' is unknown", StringComparison.Ordinal));
-        Assert.Contains(ex.Errors, e => e.StartsWith("step 'party' is not one of the six", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.StartsWith("step key 'Party' must be", StringComparison.Ordinal));
     }
 
     [Fact]

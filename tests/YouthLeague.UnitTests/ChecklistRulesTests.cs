@@ -412,4 +412,42 @@ public class ChecklistRulesTests
 
         Assert.Equal(expected, ChecklistRules.IsOverdue(StepStatus.NotStarted, new DateOnly(2026, 6, 30), today));
     }
+
+    [Fact]
+    public void Apply_FurtherActivities_OnlyWithTheFlag_OnlyAfterApproval()
+    {
+        var approved = ApplyAll(NewState(), Submit("s1"), Approve("a1"));
+
+        // Without the flag (versions 1 and 2): a submission after approval is refused as before.
+        var old = ChecklistRules.Apply(approved, Submit("s2"), furtherActivities: false);
+        Assert.Equal(Outcome.Rejected, old.Outcome);
+        Assert.Equal("该项已审核通过，不能再次提交", old.Reason);
+
+        // With it: a further activity, the step stays approved; a step not yet approved takes the ordinary rules.
+        var further = ChecklistRules.Apply(approved, Submit("s2"), furtherActivities: true);
+        Assert.Equal(Outcome.Applied, further.Outcome);
+        Assert.Equal((StepStatus.Approved, StepStatus.Approved), (further.From, further.To));
+        Assert.Equal(["s1"], further.State.Steps["forum"].Submissions);
+        Assert.Equal(new FurtherActivity("s2", StepStatus.Submitted, T0), Assert.Single(further.State.Steps["forum"].Further));
+        Assert.Equal(Outcome.Rejected, ChecklistRules.Apply(ApplyAll(NewState(), Submit("s1")), Submit("s2", "forum"), furtherActivities: true).Outcome);
+        Assert.Equal(Outcome.Duplicate, ChecklistRules.Apply(further.State, Submit("s2"), furtherActivities: true).Outcome);
+    }
+
+    [Fact]
+    public void Apply_FurtherActivityReview_NamesTheActivity_UnknownOrDoneRefused()
+    {
+        var state = ApplyAll(NewState(), Submit("s1"), Approve("a1"));
+        state = ChecklistRules.Apply(state, Submit("s2"), furtherActivities: true).State;
+
+        var unnamed = ChecklistRules.Apply(state, Approve("a2"), furtherActivities: true);
+        Assert.Equal(Outcome.Rejected, unnamed.Outcome); // a review without the activity is for the step, which is approved
+        var unknown = ChecklistRules.Apply(state, Approve("a3") with { Activity = "nope" }, furtherActivities: true);
+        Assert.Equal(ChecklistRules.NoSuchActivity, unknown.Reason);
+
+        var ok = ChecklistRules.Apply(state, Approve("a4", exemplary: true) with { Activity = "s2" }, furtherActivities: true);
+        Assert.Equal(Outcome.Applied, ok.Outcome);
+        Assert.Equal(new FurtherActivity("s2", StepStatus.Approved, T0, true, "a4"), Assert.Single(ok.State.Steps["forum"].Further));
+        Assert.Equal(2, ok.State.Steps["forum"].ApprovedActivities);
+        Assert.Equal(ChecklistRules.NoSuchActivity, ChecklistRules.Apply(ok.State, Return("r5") with { Activity = "s2" }, furtherActivities: true).Reason);
+    }
 }

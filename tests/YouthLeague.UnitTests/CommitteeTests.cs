@@ -31,18 +31,76 @@ public class MeetingRulesTests
     public void Validate_EarlierQuarterMeetingHeldWithinGrace_Accepted() => Assert.Empty(Check("2026-10-20", quarter: 3));
 
     [Fact]
-    public void Validate_MissingAttendeesAndMinutes_ErrorPerField()
+    public void Validate_MissingMinutes_Refused_OtherAttendeesOptional()
     {
         var errors = Check("2026-11-20", attendees: "", minutes: null);
-        Assert.Equal(["请填写参会人员"], errors["attendees"]);
+        Assert.False(errors.ContainsKey("attendees"));
         Assert.Equal(["请填写会议纪要"], errors["minutes"]);
+    }
+
+    private static readonly RollEntry[] Roll = [new("v1", "甲村", "张三", "sec.v1"), new("v2", "乙村", "李四", "sec.v2"), new("v3", "丙村", "王五", "sec.v3")];
+
+    [Fact]
+    public void Validate_Attendance_EverySecretaryMarked_AbsentNeedsAReason()
+    {
+        var input = new MeetingInput("2026-11-20", "", "纪要", [], new Dictionary<string, AttendanceMark>
+        {
+            ["v1"] = new(true, null),
+            ["v2"] = new(false, "  "),
+        });
+
+        var errors = MeetingRules.Validate(2026, 4, input, [], Today, Roll);
+
+        Assert.Equal(["乙村 李四缺席，请填写原因", "请标记丙村 王五出席或缺席"], errors["attendance"]);
+    }
+
+    [Fact]
+    public void Attendances_AllMarked_PresentAndAbsentWithReason_InRollOrder()
+    {
+        var input = new MeetingInput("2026-11-20", "", "纪要", [], new Dictionary<string, AttendanceMark>
+        {
+            ["v3"] = new(true, "ignored"),
+            ["v1"] = new(false, " 驻村防汛 "),
+            ["v2"] = new(true, null),
+        });
+
+        Assert.Empty(MeetingRules.Validate(2026, 4, input, [], Today, Roll));
+        Assert.Equal(
+            [new Attendance("v1", "甲村", "张三", "sec.v1", false, "驻村防汛"), new Attendance("v2", "乙村", "李四", "sec.v2", true, ""), new Attendance("v3", "丙村", "王五", "sec.v3", true, "")],
+            MeetingRules.Attendances(Roll, input));
+    }
+
+    [Fact]
+    public void Agenda_FromTheOverdueListAndTheCandidates()
+    {
+        var pack = new MeetingPack(
+            2026, 2, new Town("t1", "甲镇"), new DateOnly(2026, 6, 30), true,
+            [
+                new PackVillage("v1", "甲村", new Dictionary<string, string> { ["forum"] = "approved", ["plan"] = "notStarted" }, []),
+                new PackVillage("v2", "乙村", new Dictionary<string, string> { ["forum"] = "notStarted", ["plan"] = "returned" }, ["forum", "plan"]),
+            ],
+            [new Candidate("v1|forum", "v1", "甲村", "forum", "座谈会", "", DateTimeOffset.UnixEpoch, [], [])],
+            null,
+            5);
+
+        var agenda = MeetingRules.Agenda(pack, s => s == "forum" ? "座谈会" : "计划", 2);
+
+        Assert.Equal(
+            [
+                "通报第2季度进度：2 个村（社区）已通过 1/4 项，逾期 2 项",
+                "逾期事项督办：乙村（座谈会、计划）",
+                "优秀典型交流：甲村 · 座谈会",
+                "推荐优秀典型至市级",
+                "部署第3季度工作",
+            ],
+            agenda);
     }
 
     [Fact]
     public void Validate_TooLongText_Refused()
     {
         var errors = Check("2026-11-20", attendees: new string('人', MeetingRules.MaxAttendees + 1), minutes: new string('记', MeetingRules.MaxMinutes + 1));
-        Assert.Equal([$"参会人员最多 {MeetingRules.MaxAttendees} 字"], errors["attendees"]);
+        Assert.Equal([$"其他参会人员最多 {MeetingRules.MaxAttendees} 字"], errors["attendees"]);
         Assert.Equal([$"会议纪要最多 {MeetingRules.MaxMinutes} 字"], errors["minutes"]);
     }
 
@@ -65,12 +123,12 @@ public class CommitteeSheetsTests
     private static readonly Town Town = new("t1", "太平镇");
 
     private static ExportVillage Village(string id, params StepView[] steps) =>
-        new(Town, new Village(id, id + "村", "t1", new Secretary("书记", "sec." + id)), steps.Length == 0 ? null : new ChecklistView(id, 2026, "inProgress", "t1", null, steps));
+        new(Town, new Village(id, id + "村", "t1", new Secretary("书记", "sec." + id, "市农业局")), steps.Length == 0 ? null : new ChecklistView(id, 2026, "inProgress", "t1", null, steps));
 
-    private static StepView Step(string key, string status, DateTimeOffset? firstAt = null, int returns = 0, bool exemplary = false, Dictionary<string, string>? fields = null)
+    private static StepView Step(string key, string status, DateTimeOffset? firstAt = null, int returns = 0, bool exemplary = false, Dictionary<string, string>? fields = null, SubmissionView? by = null)
     {
         var d = Definition2026.Find(key)!;
-        var subs = firstAt is null ? [] : new List<SubmissionView> { new("s1", firstAt.Value, "sec", fields ?? [], []) };
+        var subs = by is not null ? [by] : firstAt is null ? [] : new List<SubmissionView> { new("s1", firstAt.Value, "sec", fields ?? [], []) };
         return new StepView(key, d.Title, d.Help, StepStatusNames.Parse(status), d.Due.ToString("yyyy-MM-dd"), false, returns, exemplary, [], new EvidenceRuleView([], 0, 0, 0), subs, null);
     }
 
@@ -84,19 +142,48 @@ public class CommitteeSheetsTests
             Village("b"),
         ]);
 
-        Assert.Equal(2 + (6 * 5) + 3, sheet.Headers.Count);
-        Assert.Equal("召开一次团员青年座谈会·得分", sheet.Headers[2 + 5 + 4]);
+        Assert.Equal(4 + (6 * 6) + 4, sheet.Headers.Count);
+        Assert.Equal(["镇街", "村（社区）", "第一书记", "派出单位"], sheet.Headers.Take(4));
+        Assert.Equal("召开一次团员青年座谈会·得分", sheet.Headers[4 + 6 + 4]);
+        Assert.Equal("召开一次团员青年座谈会·提交人", sheet.Headers[4 + 6 + 5]);
         var a = sheet.Rows[0];
-        object?[] forum = ["已通过", "是", 1, "是", 12 + 4 - 1 + 1];
-        Assert.Equal(forum, a.Skip(2 + 5).Take(5));
-        object?[] volunteering = ["已通过", "否", 0, null, 12];
-        Assert.Equal(volunteering, a.Skip(2 + 10).Take(5));
-        object?[] plan = ["已退回", null, 2, null, 0];
-        Assert.Equal(plan, a.Skip(2 + 25).Take(5));
+        Assert.Equal(["太平镇", "a村", "书记", "市农业局"], a.Take(4));
+        object?[] forum = ["已通过", "是", 1, "是", 12 + 4 - 1 + 1, "sec"];
+        Assert.Equal(forum, a.Skip(4 + 6).Take(6));
+        object?[] volunteering = ["已通过", "否", 0, null, 12, "sec"];
+        Assert.Equal(volunteering, a.Skip(4 + 12).Take(6));
+        object?[] plan = ["已退回", null, 2, null, 0, "sec"];
+        Assert.Equal(plan, a.Skip(4 + 30).Take(6));
         object?[] totals = [2, 16 + 12, null];
-        Assert.Equal(totals, a.TakeLast(3));
-        Assert.Equal(["太平镇", "b村", "未开始"], sheet.Rows[1].Take(3));
-        Assert.Equal(0, sheet.Rows[1][^2]);
+        Assert.Equal(totals, a.TakeLast(4).Take(3));
+        Assert.Equal(["太平镇", "b村", "书记", "市农业局", "未开始"], sheet.Rows[1].Take(5));
+        Assert.Equal(0, sheet.Rows[1][^3]);
+        Assert.Null(sheet.Rows[1][^1]);
+    }
+
+    private static int Col(Sheet sheet, string header) => sheet.Headers.ToList().IndexOf(header);
+
+    [Fact]
+    public void Assessment_RotationMidYear_EachSecretaryNamedForWhatTheyHandedIn()
+    {
+        var due = (string step) => ChinaTime.StartOf(Definition2026.Find(step)!.Due).AddDays(-5);
+        SubmissionView By(string who, string name, string unit, DateTimeOffset at) => new("s-" + who + at.Ticks, at, who, new Dictionary<string, string>(), [], name, unit);
+        var sheet = CommitteeSheets.Assessment(2026, Definition2026, [
+            Village("a",
+                Step("ledger", "approved", by: By("sec.old", "张三", "市农业局", due("ledger"))),
+                Step("forum", "approved", by: By("sec.old", "张三", "市农业局", due("forum"))),
+                Step("volunteering", "approved", by: By("sec.new", "李四", "市交通局", due("volunteering"))),
+                Step("plan", "submitted", by: By("sec.new", "李四", "市交通局", due("plan")))),
+        ]);
+
+        var row = sheet.Rows[0];
+        Assert.Equal("张三（市农业局）", row[Col(sheet, "召开一次团员青年座谈会·提交人")]);
+        Assert.Equal("李四（市交通局）", row[Col(sheet, "组织一次青年志愿服务活动·提交人")]);
+        Assert.Null(row[Col(sheet, "开展一次主题团日活动·提交人")]);
+        Assert.Equal(
+            $"张三（市农业局）：{Definition2026.Find("ledger")!.Title}、{Definition2026.Find("forum")!.Title}（32 分）；李四（市交通局）：{Definition2026.Find("volunteering")!.Title}、{Definition2026.Find("plan")!.Title}（16 分）",
+            row[^1]);
+        Assert.Equal(48, row[^3]);
     }
 
     [Fact]
@@ -110,28 +197,28 @@ public class CommitteeSheetsTests
             Village("c"),
         ]);
 
-        Assert.Equal(["镇街", "村（社区）", "状态", "活动日期", "活动内容", "志愿者人数", "服务总时长（小时）", "受益人数"], sheet.Headers);
-        Assert.Equal(["太平镇", "a村", "已通过", "2026-06-01", "清扫村道", 12.0, 24.5, 300.0], sheet.Rows[0]);
-        Assert.Equal(["太平镇", "b村", "已退回", "2026-06-03", "=1+1", 5.0, 10.0, null], sheet.Rows[1]);
-        Assert.Equal(["太平镇", "c村", "未开始", null, null, null, null, null], sheet.Rows[2]);
-        Assert.Equal(["合计（全部已提交）", null, null, null, null, 17.0, 34.5, 300.0], sheet.Rows[3]);
-        Assert.Equal(["其中已通过", null, null, null, null, 12.0, 24.5, 300.0], sheet.Rows[4]);
+        Assert.Equal(["镇街", "村（社区）", "第一书记", "派出单位", "状态", "活动日期", "活动内容", "志愿者人数", "服务总时长（小时）", "受益人数", "提交人"], sheet.Headers);
+        Assert.Equal(["太平镇", "a村", "书记", "市农业局", "已通过", "2026-06-01", "清扫村道", 12.0, 24.5, 300.0, "sec"], sheet.Rows[0]);
+        Assert.Equal(["太平镇", "b村", "书记", "市农业局", "已退回", "2026-06-03", "=1+1", 5.0, 10.0, null, "sec"], sheet.Rows[1]);
+        Assert.Equal(["太平镇", "c村", "书记", "市农业局", "未开始", null, null, null, null, null, null], sheet.Rows[2]);
+        Assert.Equal(["合计（全部已提交）", null, null, null, null, null, null, 17.0, 34.5, 300.0, null], sheet.Rows[3]);
+        Assert.Equal(["其中已通过", null, null, null, null, null, null, 12.0, 24.5, 300.0, null], sheet.Rows[4]);
 
         // CSV keeps a formula-looking answer as text.
         var csv = System.Text.Encoding.UTF8.GetString(sheet.ToCsv());
         Assert.Contains("'=1+1", csv, StringComparison.Ordinal);
-        Assert.StartsWith("\uFEFF镇街,村（社区）,状态", csv, StringComparison.Ordinal);
+        Assert.StartsWith("\uFEFF镇街,村（社区）,第一书记,派出单位,状态", csv, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Ledger_RowsOfEveryVillage_AsGiven()
     {
         var sheet = CommitteeSheets.Ledger(2026, [
-            (Town, new Village("a", "a村", "t1", new Secretary("", "")), [new LedgerRow("1", "李青", "女", 2000, true, "138****5678", "本科", "村委会", null)]),
+            (Town, new Village("a", "a村", "t1", new Secretary("王书记", "sec.a", "市财政局")), [new LedgerRow("1", "李青", "女", 2000, true, "138****5678", "本科", "村委会", null)]),
             (Town, new Village("b", "b村", "t1", new Secretary("", "")), []),
         ]);
         Assert.Equal(CommitteeSheets.LedgerHeaders, sheet.Headers);
-        Assert.Equal(["太平镇", "a村", "李青", "女", 2000, "是", "138****5678", "本科", "村委会", null], Assert.Single(sheet.Rows));
+        Assert.Equal(["太平镇", "a村", "王书记", "市财政局", "李青", "女", 2000, "是", "138****5678", "本科", "村委会", null], Assert.Single(sheet.Rows));
     }
 
     [Fact]
@@ -147,10 +234,11 @@ public class CommitteeSheetsTests
             [new PackVillage("a", "a村", steps, ["ledger"])],
             [new Candidate("a|forum", "a", "a村", "forum", "召开一次团员青年座谈会", "可推广", new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero), [("地点", "村委会")], [new EvidenceView("1", "jpeg", 10, "/api/evidence/2026/a/s1/1", null)])],
             new MeetingRecord(4, "2026-11-25", "张三", "纪要", ["a|forum"], "town.t1", DateTimeOffset.UnixEpoch),
-            5);
+            5,
+            [new RollEntry("a", "a村", "王书记", "sec.a")]);
         var sheets = CommitteeSheets.MeetingPack(pack, Definition2026);
         Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], sheets.Select(s => s.Name));
-        Assert.Equal(["a村", 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(6));
+        Assert.Equal(["a村", "王书记", 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(7));
         Assert.Equal(["a村", "建立一本团员青年台账"], sheets[1].Rows[0]);
         Assert.Equal(["a村", "召开一次团员青年座谈会", "2026-11-20", "可推广", "地点：村委会", "/api/evidence/2026/a/s1/1", "是"], sheets[2].Rows[0]);
         Assert.Equal(["推荐至市级", "a村 · 召开一次团员青年座谈会"], sheets[3].Rows[3]);

@@ -142,6 +142,41 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Village_TheYearsRubric_ShownAsHowThisYearIsScored()
+    {
+        var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();
+        var rubric = new AssessmentRubric(Approved: 10, ReturnPenalty: 2, Maximum: 90, Steps: new Dictionary<string, StepPoints> { ["plan"] = new(Approved: 20, OnTime: 0) });
+        var page = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps, rubric));
+        var none = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps));
+
+        var card = page.QuerySelector("#scoring")!;
+        Assert.Equal("今年怎么评分（年度考核）", card.QuerySelector("summary")!.TextContent);
+        var rows = card.QuerySelectorAll("tbody tr").Select(r => string.Join("|", r.QuerySelectorAll("td").Select(td => td.TextContent))).ToList();
+        Assert.Equal(Definition2026.Steps.Count, rows.Count);
+        Assert.Equal("召开一次团员青年座谈会|10 分|4 分", rows[1]);
+        Assert.Equal($"{Definition2026.Find("plan")!.Title}|20 分|0 分", rows[5]);
+        Assert.Contains("每被退回一次扣 2 分，每项最多扣 3 分", card.TextContent, StringComparison.Ordinal);
+        Assert.Contains("满分 90 分（各项合计 90 分", card.TextContent, StringComparison.Ordinal);
+        Assert.Null(none.QuerySelector("#scoring"));
+    }
+
+    [Fact]
+    public async Task Village_LastYearsPlan_ShownAsThisYearsPlan_PracticalMatterFormOffersCandidates()
+    {
+        var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();
+        var village = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, steps, null, ["开办暑期课堂", Script]));
+        var form = await RenderAsync<StepFormPage, StepFormModel>(new(Chrome, "v1", 2026, Step("practical-matter", StepStatus.NotStarted), new Dictionary<string, string?>(), null, null, null, ["计划：开办暑期课堂", "座谈会提出：需求：路灯"]));
+        var plain = await RenderAsync<StepFormPage, StepFormModel>(Form(Step("forum", StepStatus.NotStarted)));
+
+        var plan = village.QuerySelector("#this-years-plan")!;
+        Assert.Equal("今年的计划（2025年制定的工作计划）", plan.QuerySelector("summary")!.TextContent);
+        Assert.Equal(["开办暑期课堂", Script], plan.QuerySelectorAll("li").Select(li => li.TextContent));
+        Assert.Empty(village.QuerySelectorAll("script"));
+        Assert.Equal(["计划：开办暑期课堂", "座谈会提出：需求：路灯"], form.QuerySelectorAll("#suggestions li").Select(li => li.TextContent));
+        Assert.Null(plain.QuerySelector("#suggestions"));
+    }
+
+    [Fact]
     public async Task Layout_ChineseStaysReadable_StylesheetAndIconLinked_SignOutCarriesToken()
     {
         var html = await Renderer.HtmlAsync<LoginPage, LoginModel>(new(PageChrome.Anonymous("af"), null, null));
@@ -291,6 +326,37 @@ public sealed class PageComponentTests
         Assert.True(reviewer.QuerySelector("#record-form input[value='v1|forum']")!.HasAttribute("checked"));
         Assert.NotNull(reviewer.QuerySelector($"#record-form input[name={PageSupport.FormTokenField}]"));
         Assert.Equal("会议记录已保存。", reviewer.QuerySelector("p.ok")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Meeting_AttendanceChecklistAgendaAndVersion_ShownAndKept()
+    {
+        var roll = new RollEntry[] { new("v1", "甲村", "张三", "sec.v1"), new("v2", "乙村", "李四", "sec.v2") };
+        var record = new MeetingRecord(2, "2026-06-20", "镇团委", "纪要", [], "office.t1", DateTimeOffset.UnixEpoch,
+            [new Attendance("v1", "甲村", "张三", "sec.v1", true, ""), new Attendance("v2", "乙村", "李四", "sec.v2", false, "驻村防汛")],
+            ["通报第2季度进度", "推荐优秀典型至市级"], Version: 3);
+        var pack = new MeetingPack(
+            2026, 2, new Town("t1", "甲镇"), new DateOnly(2026, 6, 30), true,
+            [new PackVillage("v1", "甲村", new Dictionary<string, string> { ["forum"] = "approved" }, [])],
+            [new Candidate("v1|forum", "v1", "甲村", "forum", "座谈会", "", DateTimeOffset.UnixEpoch, [], [], [1])],
+            record, 5, roll);
+        var titles = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Title);
+        var typed = new MeetingInput("2026-06-21", "", "改过的纪要", [], new Dictionary<string, AttendanceMark> { ["v1"] = new(false, "开会"), ["v2"] = new(true, null) }, "2");
+        var page = await RenderAsync<MeetingPage, MeetingModel>(new(Chrome, pack, titles, true, false, typed, null, "会议记录已被 town.t1 修改（第 3 版）"));
+
+        Assert.Equal(["通报第2季度进度", "推荐优秀典型至市级"], page.QuerySelectorAll("#agenda li").Select(li => li.TextContent));
+        Assert.Equal("张三（甲村）", page.QuerySelector("#present")!.TextContent);
+        Assert.Equal("李四（乙村）：驻村防汛", page.QuerySelector("#absent li")!.TextContent);
+        Assert.Contains("第 3 版", page.QuerySelector("#record p.muted")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("已在第1季度交流会推荐", page.QuerySelector("#case-v1-forum .recommended-before")!.TextContent, StringComparison.Ordinal);
+
+        // The form keeps what was typed, and carries the newer record's version so that saving again is a knowing overwrite.
+        var form = page.QuerySelector("#record-form")!;
+        Assert.Equal("3", form.QuerySelector("input[name=version]")!.GetAttribute("value"));
+        Assert.True(form.QuerySelector("input[name=att-v1][value=absent]")!.HasAttribute("checked"));
+        Assert.Equal("开会", form.QuerySelector("input[name=reason-v1]")!.GetAttribute("value"));
+        Assert.True(form.QuerySelector("input[name=att-v2][value=present]")!.HasAttribute("checked"));
+        Assert.Contains("第 3 版", form.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,9 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
 {
     public sealed record CreateBody(string? Username, string? Role, string? Scope, string? DisplayName);
 
-    public sealed record SecretaryBody(string? Username, string? DisplayName);
+    public sealed record SecretaryBody(string? Username, string? DisplayName, string? DispatchingUnit = null);
+
+    public sealed record GrantBody(bool? Granted);
 
     [Function("CreateAccount")]
     public async Task<IActionResult> Create(
@@ -49,6 +51,31 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
         return who.Allowed ? Respond(req, await accounts.DisableAsync(who.Principal!, username, req.HttpContext.RequestAborted)) : who.Denied!;
     }
 
+    /// <summary>The city lets a dispatch office (下派办) review its scope's steps, or takes that back.</summary>
+    [Function("GrantOfficeReview")]
+    public async Task<IActionResult> GrantReview(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/accounts/{username}/review-grant")] HttpRequest req, string username)
+    {
+        var who = await access.RequireAsync(req, p => p.IsCity, "只有市级管理员可以授予审核权限");
+        if (!who.Allowed)
+        {
+            return who.Denied!;
+        }
+
+        var body = await JsonBodies.ReadAsync<GrantBody>(req);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        if (body.Value!.Granted is not { } granted)
+        {
+            return Problems.Create(422, "请说明是否授予审核权限", new Dictionary<string, string[]> { ["granted"] = ["granted 应为 true 或 false"] });
+        }
+
+        return Respond(req, await accounts.GrantReviewAsync(who.Principal!, username, granted, req.HttpContext.RequestAborted));
+    }
+
     [Function("ReassignSecretary")]
     public async Task<IActionResult> Reassign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/villages/{villageId}/secretary")] HttpRequest req, string villageId)
@@ -65,7 +92,7 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
             return body.Problem;
         }
 
-        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", req.HttpContext.RequestAborted));
+        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", body.Value.DispatchingUnit, req.HttpContext.RequestAborted));
     }
 
     private static ObjectResult Respond(HttpRequest req, AccountChange change)

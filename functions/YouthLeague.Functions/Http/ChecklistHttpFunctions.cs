@@ -56,7 +56,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await submissions.SubmitAsync(
-            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: who!.Principal!.Username),
+            new SubmissionRequest(y, villageId, step, form.Fields, form.Files, req.Headers["Idempotency-Key"].ToString(), Actor: who!.Principal!.Username, ActorName: who.Village!.Secretary.Name, DispatchingUnit: who.Village.Secretary.DispatchingUnit),
             client,
             req.HttpContext.RequestAborted);
         return result.Accepted

@@ -20,7 +20,7 @@ public sealed class DirectoryFunctions(DirectoryService directory, Access access
 
         var p = who.Principal!;
         var towns = await directory.TownsAsync(req.HttpContext.RequestAborted);
-        return new OkObjectResult(p.IsCity ? towns : towns.Where(t => t.Id == p.TownId).ToList());
+        return new OkObjectResult(p.SeesAllTowns ? towns : towns.Where(t => t.Id == p.TownId).ToList());
     }
 
     [Function("ListVillages")]
@@ -35,7 +35,7 @@ public sealed class DirectoryFunctions(DirectoryService directory, Access access
 
         var p = who.Principal!;
         var town = req.Query["town"].ToString();
-        var villages = await directory.VillagesAsync(p.IsCity ? (town.Length > 0 ? town : null) : p.TownId, req.HttpContext.RequestAborted);
+        var villages = await directory.VillagesAsync(p.SeesAllTowns ? (town.Length > 0 ? town : null) : p.TownId, req.HttpContext.RequestAborted);
         var visible = villages.Where(v => Access.Allows(p, v.Id, v.TownId, VillageAccess.Read) && (town.Length == 0 || v.TownId == town));
         return new OkObjectResult(visible.ToList());
     }

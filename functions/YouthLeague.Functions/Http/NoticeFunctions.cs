@@ -44,7 +44,7 @@ public sealed class NoticeFunctions(Outbox outbox, NotificationDispatcher dispat
     public async Task<IActionResult> Failed(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/towns/{townId}/notifications/failed")] HttpRequest req, string townId)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
         if (!who.Allowed)
         {
             return who.Denied!;

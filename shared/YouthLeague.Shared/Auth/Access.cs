@@ -15,13 +15,13 @@ public sealed record AccessResult(Principal? Principal, ObjectResult? Denied, Vi
 
 public enum VillageAccess
 {
-    /// <summary>The village's secretary, its town's reviewers, the city.</summary>
+    /// <summary>The village's secretary, its town's reviewers, the dispatch offices covering it, the city.</summary>
     Read,
 
     /// <summary>The village's secretary only.</summary>
     Submit,
 
-    /// <summary>The village's town reviewers and the city.</summary>
+    /// <summary>The village's town reviewers and the city; a dispatch office only when the city granted it.</summary>
     Review,
 
     /// <summary>Personal data in full (phones): the village's secretary and its town reviewers.</summary>
@@ -100,9 +100,9 @@ public sealed class Access(Sessions sessions, PlatformIdentity platform, Directo
 
     public static bool Allows(Principal p, string villageId, string townId, VillageAccess access) => access switch
     {
-        VillageAccess.Read => p.IsCity || p.ReviewsTown(townId) || p.IsSecretaryOf(villageId),
+        VillageAccess.Read => p.SeesTown(townId) || p.IsSecretaryOf(villageId),
         VillageAccess.Submit => p.IsSecretaryOf(villageId),
-        VillageAccess.Review => p.IsCity || p.ReviewsTown(townId),
+        VillageAccess.Review => p.MayReviewTown(townId),
         VillageAccess.PersonalData => p.ReviewsTown(townId) || p.IsSecretaryOf(villageId),
         _ => false,
     };

@@ -7,6 +7,9 @@ public static class Roles
     public const string City = "city";
     public const string Town = "town";
     public const string Secretary = "secretary";
+
+    /// <summary>A dispatch office (下派办): of a town (scope = the town's id) or of the city (scope <see cref="Principal.CityScope"/>).</summary>
+    public const string Office = "office";
 }
 
 /// <summary>Row of the Accounts table: PartitionKey "account", RowKey = username.</summary>
@@ -33,14 +36,37 @@ public sealed class AccountEntity : EntityBase
 
     /// <summary>Created from the demo seeds; refused on Azure.</summary>
     public bool Demo { get; set; }
+
+    /// <summary>A dispatch office the city has allowed to review its scope's steps (docs/committees.md).</summary>
+    public bool ReviewGranted { get; set; }
 }
 
 /// <summary>Who is calling: ids and role only, safe to log.</summary>
-public sealed record Principal(string Username, string Role, string Scope, string TownId)
+public sealed record Principal(string Username, string Role, string Scope, string TownId, bool ReviewGranted = false)
 {
+    /// <summary>The scope of the city's dispatch office (and of city staff created at setup).</summary>
+    public const string CityScope = "city";
+
     public bool IsCity => Role == Roles.City;
 
     public bool ReviewsTown(string townId) => Role == Roles.Town && TownId == townId;
 
     public bool IsSecretaryOf(string villageId) => Role == Roles.Secretary && Scope == villageId;
+
+    public bool IsOffice => Role == Roles.Office;
+
+    /// <summary>The city's dispatch office, or the town's own.</summary>
+    public bool OfficeOf(string townId) => IsOffice && (Scope == CityScope || TownId == townId);
+
+    /// <summary>Sees every town: city staff and the city's dispatch office.</summary>
+    public bool SeesAllTowns => IsCity || (IsOffice && Scope == CityScope);
+
+    /// <summary>Sees a town's villages, progress, meetings and exports: its reviewers, its dispatch office, the city's.</summary>
+    public bool SeesTown(string townId) => IsCity || ReviewsTown(townId) || OfficeOf(townId);
+
+    /// <summary>Reviews a town's steps: its reviewers, the city, and a dispatch office only when the city granted it.</summary>
+    public bool MayReviewTown(string townId) => IsCity || ReviewsTown(townId) || (ReviewGranted && OfficeOf(townId));
+
+    /// <summary>Records a town's quarterly meeting: its reviewers and the dispatch offices covering it.</summary>
+    public bool RecordsMeetingsOf(string townId) => ReviewsTown(townId) || OfficeOf(townId);
 }

@@ -36,7 +36,7 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
     /// <summary>Who may create, reset or disable an account of this role and scope.</summary>
     public static bool MayManage(Principal actor, string role, string townId) => role switch
     {
-        Roles.Town => actor.IsCity,
+        Roles.Town or Roles.Office => actor.IsCity,
         Roles.Secretary => actor.IsCity || actor.ReviewsTown(townId),
         _ => false,
     };
@@ -58,7 +58,7 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
         var townId = await TownOfScopeAsync(role, scope, cancellationToken);
         if (townId is null)
         {
-            errors["scope"] = [role == Roles.Secretary ? "找不到该村" : role == Roles.Town ? "找不到该镇街" : "角色只能是 town 或 secretary"];
+            errors["scope"] = [role == Roles.Secretary ? "找不到该村" : role is Roles.Town or Roles.Office ? "找不到该镇街" : "角色只能是 town、office 或 secretary"];
         }
 
         if (errors.Count > 0)
@@ -155,8 +155,18 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
     /// the village (its scope is cleared and it is disabled: sessions end, invites revoked). The checklist and its
     /// history belong to the village and stay.
     /// </summary>
-    public async Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, CancellationToken cancellationToken = default)
+    public Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, CancellationToken cancellationToken = default) =>
+        ReassignSecretaryAsync(actor, villageId, newUsername, newName, null, cancellationToken);
+
+    /// <inheritdoc cref="ReassignSecretaryAsync(Principal, string, string, string, CancellationToken)"/>
+    /// <param name="dispatchingUnit">The successor's dispatching unit (派出单位); null keeps the village's (the org import sets it itself).</param>
+    public async Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, string? dispatchingUnit, CancellationToken cancellationToken = default)
     {
+        if ((dispatchingUnit?.Trim().Length ?? 0) > 60)
+        {
+            return new AccountChange(422, "账户信息有误", Errors: new Dictionary<string, string[]> { ["dispatchingUnit"] = ["派出单位过长（最多 60 字）"] });
+        }
+
         var village = await directory.FindVillageAsync(villageId, cancellationToken);
         if (village is null)
         {
@@ -181,7 +191,7 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
             await DisableCoreAsync(previous, loseScope: true, cancellationToken);
         }
 
-        await directory.SetSecretaryAsync(villageId, next, newName.Trim(), cancellationToken);
+        await directory.SetSecretaryAsync(villageId, next, newName.Trim(), dispatchingUnit, cancellationToken);
         log.LogInformation("Village {VillageId} secretary changed from {Old} to {New} by {Actor}", villageId, old, next, actor.Username);
         return created;
     }
@@ -221,6 +231,9 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
         };
         wanted.AddRange(seed.Towns.Select(t => Demo(t.Reviewer.Username, Roles.Town, t.Id, t.Id, t.Reviewer.Name)));
         wanted.AddRange(seed.Villages.Select(v => Demo(v.Secretary.Username, Roles.Secretary, v.Id, v.TownId, v.Secretary.Name)));
+        // The dispatch offices (下派办): office.<townId> for each town, office for the city (API.md "Additions").
+        wanted.Add(Demo(OfficeUsername(null), Roles.Office, Principal.CityScope, "", "市下派办"));
+        wanted.AddRange(seed.Towns.Select(t => Demo(OfficeUsername(t.Id), Roles.Office, t.Id, t.Id, $"{t.Name}下派办")));
         foreach (var account in wanted)
         {
             var existing = await FindAsync(account.RowKey, cancellationToken);
@@ -234,6 +247,38 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
             account.PasswordHash = AccountTable.Hasher.HashPassword(account, password);
             await Table.UpsertEntityAsync(account, TableUpdateMode.Replace, cancellationToken);
         }
+    }
+
+    /// <summary>The demo dispatch office of a town (<c>office.{townId}</c>), or of the city (<c>office</c>).</summary>
+    public static string OfficeUsername(string? townId) => townId is null ? "office" : $"office.{townId}";
+
+    /// <summary>The city allows (or no longer allows) a dispatch office to review the steps of its scope.</summary>
+    public async Task<AccountChange> GrantReviewAsync(Principal actor, string username, bool granted, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsCity)
+        {
+            return new AccountChange(403, "只有市级管理员可以授予审核权限");
+        }
+
+        var account = await FindAsync(AccountTable.Normalize(username), cancellationToken);
+        if (account is null)
+        {
+            return new AccountChange(404, "找不到该账户");
+        }
+
+        if (account.Role != Roles.Office)
+        {
+            return new AccountChange(422, "只能为下派办账户授予审核权限", Errors: new Dictionary<string, string[]> { ["username"] = ["该账户不是下派办账户"] });
+        }
+
+        if (account.ReviewGranted != granted)
+        {
+            account.ReviewGranted = granted;
+            await Table.UpdateEntityAsync(account, account.ETag, TableUpdateMode.Replace, cancellationToken);
+            log.LogInformation("Review grant of an office account set to {Granted} by {Actor}", granted, actor.Username);
+        }
+
+        return new AccountChange(200);
     }
 
     /// <summary>Whether any demo account still opens with the demo password.</summary>
@@ -266,6 +311,8 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
     {
         Roles.Secretary => (await directory.FindVillageAsync(scope, cancellationToken))?.TownId,
         Roles.Town => (await directory.TownsAsync(cancellationToken)).Any(t => t.Id == scope) ? scope : null,
+        Roles.Office when scope == Principal.CityScope => "",
+        Roles.Office => (await directory.TownsAsync(cancellationToken)).Any(t => t.Id == scope) ? scope : null,
         _ => null,
     };
 }

@@ -26,6 +26,7 @@ public sealed class SignInPages(SignInService signIn, Sessions sessions, Invites
     {
         Roles.Secretary => $"/villages/{p.Scope}",
         Roles.Town => $"/towns/{p.Scope}",
+        Roles.Office when !p.SeesAllTowns => $"/towns/{p.TownId}",
         _ => "/city",
     };
 

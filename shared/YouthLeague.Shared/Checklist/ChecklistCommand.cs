@@ -12,7 +12,8 @@ public enum CommandKind
 
 /// <summary>
 /// What reaches a checklist: a submission or a review. Carries ids only (no personal data, no files);
-/// <see cref="Id"/> makes a repeat recognisable (the submission id or the review id).
+/// <see cref="Id"/> makes a repeat recognisable (the submission id or the review id). <see cref="Activity"/>: for a
+/// review of a further activity of an approved step (version 3), that activity's submission id; null for the step's own.
 /// </summary>
 public sealed record ChecklistCommand(
     string Id,
@@ -20,4 +21,5 @@ public sealed record ChecklistCommand(
     string Step,
     string Actor,
     DateTimeOffset At,
-    bool Exemplary = false);
+    bool Exemplary = false,
+    string? Activity = null);

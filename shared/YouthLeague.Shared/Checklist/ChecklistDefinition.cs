@@ -4,9 +4,12 @@ using System.Text.Json.Serialization;
 namespace YouthLeague.Checklist;
 
 /// <summary>One year's "六个一": which steps, their fields, evidence rules and due dates. Data, not code.</summary>
-public sealed record ChecklistDefinition(int Year, string Title, IReadOnlyList<StepDefinition> Steps)
+public sealed record ChecklistDefinition(int Year, string Title, IReadOnlyList<StepDefinition> Steps, AssessmentRubric? Rubric = null)
 {
     public StepDefinition? Find(string key) => Steps.FirstOrDefault(s => s.Key == key);
+
+    /// <summary>The year's rubric; a definition without one (every definition before the rubric was data) scores as always.</summary>
+    public AssessmentRubric Scoring => Rubric ?? AssessmentRubric.Default;
 }
 
 public sealed record StepDefinition(
@@ -40,8 +43,13 @@ public sealed class ChecklistDefinitionException(string source, IReadOnlyList<st
 /// <summary>Reads and validates a checklist definition; every problem is reported at once.</summary>
 public static class ChecklistDefinitionLoader
 {
+    /// <summary>The six steps every year has ("六个一"); a year may add steps of its own (<see cref="IsStepKey"/>).</summary>
     public static readonly IReadOnlyList<string> StepKeys =
         ["ledger", "forum", "volunteering", "league-day", "practical-matter", "plan"];
+
+    /// <summary>A step key of a year's own step: lowercase ASCII letters, digits and '-', 2 to 40 characters.</summary>
+    public static bool IsStepKey(string? key) =>
+        key is { Length: >= 2 and <= 40 } && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && char.IsAsciiLetterLower(key[0]);
 
     /// <summary>
     /// Kinds a step may accept. HEIC is recognised by its bytes but not accepted: nothing here can decode it, so its
@@ -99,9 +107,9 @@ public static class ChecklistDefinitionLoader
             errors.Add($"step '{missing}' is missing");
         }
 
-        foreach (var extra in keys.Except(StepKeys))
+        foreach (var extra in keys.Except(StepKeys).Where(k => !IsStepKey(k)))
         {
-            errors.Add($"step '{extra}' is not one of the six ({string.Join(", ", StepKeys)})");
+            errors.Add($"step key '{extra}' must be 2-40 lowercase letters, digits or '-', starting with a letter");
         }
 
         foreach (var dup in keys.GroupBy(k => k).Where(g => g.Count() > 1))
@@ -172,6 +180,11 @@ public static class ChecklistDefinitionLoader
             {
                 errors.Add($"{at}: evidence maxBytes must be between 1 byte and 50 MB");
             }
+        }
+
+        if (d.Rubric is { } rubric)
+        {
+            errors.AddRange(rubric.Validate(keys));
         }
 
         return errors;

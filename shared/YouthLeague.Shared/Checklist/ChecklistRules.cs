@@ -31,6 +31,54 @@ public static class ChecklistRules
         _ => "当前状态不允许此操作",
     };
 
+    public const string NoSuchActivity = "该次活动当前没有待审核的提交";
+
+    /// <summary>
+    /// Applies a command. With <paramref name="furtherActivities"/> (orchestration version 3), a submission to an approved
+    /// step records a further activity of that kind, and a review naming it (<see cref="ChecklistCommand.Activity"/>)
+    /// approves or returns it; the step itself stays approved.
+    /// </summary>
+    public static ApplyResult Apply(ChecklistState state, ChecklistCommand command, bool furtherActivities)
+    {
+        if (!furtherActivities || state.SeenCommandIds.Contains(command.Id) || !state.Steps.TryGetValue(command.Step, out var step) || step.Status != StepStatus.Approved)
+        {
+            return Apply(state, command);
+        }
+
+        StepState? next = null;
+        string? refusal = null;
+        if (command.Kind == CommandKind.Submit)
+        {
+            next = step with { Further = [.. step.Further, new FurtherActivity(command.Id, StepStatus.Submitted, command.At)] };
+        }
+        else if (command.Activity is null)
+        {
+            return Apply(state, command);
+        }
+        else if (step.Further.FirstOrDefault(f => f.SubmissionId == command.Activity) is { Status: StepStatus.Submitted } activity)
+        {
+            var reviewed = activity with
+            {
+                Status = command.Kind == CommandKind.Approve ? StepStatus.Approved : StepStatus.Returned,
+                Exemplary = command.Kind == CommandKind.Approve && command.Exemplary,
+                ReviewId = command.Id,
+            };
+            next = step with { Further = [.. step.Further.Select(f => f.SubmissionId == command.Activity ? reviewed : f)] };
+        }
+        else
+        {
+            refusal = NoSuchActivity;
+        }
+
+        if (next is null)
+        {
+            return new ApplyResult(Outcome.Rejected, Remember(state, command.Id), step.Status, step.Status, refusal);
+        }
+
+        var steps = new Dictionary<string, StepState>(state.Steps) { [command.Step] = next };
+        return new ApplyResult(Outcome.Applied, Remember(state, command.Id) with { Steps = steps }, StepStatus.Approved, StepStatus.Approved);
+    }
+
     public static ApplyResult Apply(ChecklistState state, ChecklistCommand command)
     {
         state.Steps.TryGetValue(command.Step, out var step);

@@ -18,7 +18,19 @@ public sealed record StepState
 
     /// <summary>Id of the last review (approve or return), if any.</summary>
     public string? LastReviewId { get; init; }
+
+    /// <summary>Further activities of this kind recorded after the step was approved (version 3), oldest first.</summary>
+    public IReadOnlyList<FurtherActivity> Further { get; init; } = [];
+
+    /// <summary>Approved activities of this step: the step's own (once approved) and every approved further one.</summary>
+    public int ApprovedActivities => (Status == StepStatus.Approved ? 1 : 0) + Further.Count(f => f.Status == StepStatus.Approved);
 }
+
+/// <summary>
+/// A further activity of an approved step (e.g. a second volunteer service): its own submission, evidence and review.
+/// It never changes the step's status or score; it counts in the summaries and may be an outstanding case.
+/// </summary>
+public sealed record FurtherActivity(string SubmissionId, StepStatus Status, DateTimeOffset SubmittedAt, bool Exemplary = false, string? ReviewId = null);
 
 /// <summary>Why a command was refused, kept in the audit trail.</summary>
 public sealed record Rejection(string CommandId, string Step, CommandKind Kind, StepStatus From, string Reason, DateTimeOffset At);

@@ -23,7 +23,13 @@ public sealed record FieldView(string Name, string Label, [property: JsonConvert
 
 public sealed record EvidenceRuleView(IReadOnlyList<string> Kinds, int Min, int Max, long MaxBytes);
 
-public sealed record SubmissionView(string Id, DateTimeOffset SubmittedAt, string By, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<EvidenceView> Evidence);
+/// <param name="ByName">The secretary's name at the time (empty for submissions from before it was kept: <see cref="By"/> then).</param>
+/// <param name="DispatchingUnit">The secretary's dispatching unit (派出单位) at the time.</param>
+public sealed record SubmissionView(string Id, DateTimeOffset SubmittedAt, string By, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<EvidenceView> Evidence, string ByName = "", string DispatchingUnit = "")
+{
+    /// <summary>Who handed it in, for a sheet: "name（unit）", or the username when the name was not kept.</summary>
+    public string Handler => (ByName.Length > 0 ? ByName : By) + (DispatchingUnit.Length > 0 ? $"（{DispatchingUnit}）" : "");
+}
 
 public sealed record EvidenceView(string Id, string Kind, long Bytes, string Url, string? ThumbnailUrl);
 

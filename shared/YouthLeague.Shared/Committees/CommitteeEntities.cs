@@ -56,10 +56,23 @@ public sealed class MeetingEntity : EntityBase
     /// <summary>The form token of the post that wrote this version: the same post again changes nothing.</summary>
     public string FormToken { get; set; } = "";
 
+    /// <summary>JSON array of Attendance: each of the town's secretaries, present or absent with the reason.</summary>
+    public string AttendanceJson { get; set; } = "[]";
+
+    /// <summary>JSON array of the agenda items as the pack built them when the record was saved.</summary>
+    public string AgendaJson { get; set; } = "[]";
+
+    /// <summary>1 for the first save, +1 per correction (0: written before versions, read as 1).</summary>
+    public int Version { get; set; }
+
     public static string Row(int quarter) => $"q{quarter}";
 }
 
-/// <summary>Row "{townId}|{villageId}|{step}" of partition "{year}-recommended" in Meetings: a case a town recommended to the city.</summary>
+/// <summary>
+/// Row "{townId}|{villageId}|{step}|q{quarter}" of partition "{year}-recommended" in Meetings: a case a town's meeting of
+/// that quarter recommended to the city (a case recommended at two meetings is two rows, two recommendations). Rows
+/// written before this had no "|q{quarter}"; a correction of that meeting replaces them.
+/// </summary>
 public sealed class RecommendationEntity : EntityBase
 {
     public string TownId { get; set; } = "";
@@ -78,5 +91,5 @@ public sealed class RecommendationEntity : EntityBase
 
     public static string Partition(int year) => $"{year}-recommended";
 
-    public static string Row(string townId, string villageId, string step) => $"{townId}|{villageId}|{step}";
+    public static string Row(string townId, string villageId, string step, int quarter) => $"{townId}|{villageId}|{step}|q{quarter}";
 }

@@ -14,33 +14,64 @@ public static class CommitteeSheets
     public const string Yes = "是";
     public const string No = "否";
 
-    /// <summary>Annual assessment (年度考核): per village, each step's rubric parts (docs/assessment.md) and the total.</summary>
+    /// <summary>The columns naming the village's first secretary now (every export carries them).</summary>
+    public static readonly IReadOnlyList<string> SecretaryHeaders = ["第一书记", "派出单位"];
+
+    private static object?[] SecretaryCells(Village v) =>
+        [v.Secretary.Name.Length > 0 ? v.Secretary.Name : null, v.Secretary.DispatchingUnit.Length > 0 ? v.Secretary.DispatchingUnit : null];
+
+    /// <summary>
+    /// Annual assessment (年度考核): per village, the secretary now, each step's rubric parts (docs/assessment.md) and who
+    /// handed it in (name and dispatching unit at the time), the total, and the year split by tenure: each secretary who
+    /// handed something in, with the steps credited to them and their points (a rotation mid-year shows both).
+    /// </summary>
     public static Sheet Assessment(int year, ChecklistDefinition definition, IEnumerable<ExportVillage> villages)
     {
-        var headers = new List<string> { "镇街", "村（社区）" };
+        List<string> headers = ["镇街", "村（社区）", .. SecretaryHeaders];
         foreach (var s in definition.Steps)
         {
-            headers.AddRange([$"{s.Title}·状态", $"{s.Title}·按时完成", $"{s.Title}·退回次数", $"{s.Title}·优秀典型", $"{s.Title}·得分"]);
+            headers.AddRange([$"{s.Title}·状态", $"{s.Title}·按时完成", $"{s.Title}·退回次数", $"{s.Title}·优秀典型", $"{s.Title}·得分", $"{s.Title}·提交人"]);
         }
 
-        headers.AddRange(["已通过项数", "考核得分", "年度结账得分"]);
+        headers.AddRange(["已通过项数", "考核得分", "年度结账得分", "按任期（谁提交了哪些）"]);
         var rows = new List<IReadOnlyList<object?>>();
         foreach (var v in villages)
         {
             var result = Score(year, definition, v);
-            var row = new List<object?> { v.Town.Name, v.Village.Name };
+            List<object?> row = [v.Town.Name, v.Village.Name, .. SecretaryCells(v.Village)];
             foreach (var s in result.Steps)
             {
                 var approved = s.Status == StepStatus.Approved;
-                row.AddRange([s.Status.ToChinese(), approved ? (s.OnTime ? Yes : No) : null, s.ReturnedRounds, s.Exemplary ? Yes : null, s.Points]);
+                row.AddRange([s.Status.ToChinese(), approved ? (s.OnTime ? Yes : No) : null, s.ReturnedRounds, s.Exemplary ? Yes : null, s.Points, Credited(v, s.Step)?.Handler]);
             }
 
-            row.AddRange([result.Steps.Count(s => s.Status == StepStatus.Approved), result.Score, v.Checklist?.Score]);
+            var tenures = Tenures(definition, v, result);
+            row.AddRange([
+                result.Steps.Count(s => s.Status == StepStatus.Approved), result.Score, v.Checklist?.Score,
+                tenures.Count == 0 ? null : string.Join("；", tenures.Select(t => $"{t.Handler}：{string.Join("、", t.Steps)}（{t.Points} 分）")),
+            ]);
             rows.Add(row);
         }
 
         return new Sheet($"{year}年度考核", headers, rows);
     }
+
+    /// <summary>The submission a step is credited to: its latest (the approved one once approved; approval is final).</summary>
+    public static SubmissionView? Credited(ExportVillage v, string step) =>
+        v.Checklist?.Steps.FirstOrDefault(s => s.Key == step)?.Submissions.LastOrDefault();
+
+    /// <summary>
+    /// The village's year split by who handed in (by username, in order of their first credited submission): each
+    /// secretary's steps and the points those steps scored.
+    /// </summary>
+    public static List<(string Handler, List<string> Steps, int Points)> Tenures(ChecklistDefinition definition, ExportVillage v, AssessmentResult result) =>
+        result.Steps
+            .Select(s => (Score: s, Sub: Credited(v, s.Step)))
+            .Where(x => x.Sub is not null)
+            .GroupBy(x => x.Sub!.By)
+            .OrderBy(g => g.Min(x => x.Sub!.SubmittedAt))
+            .Select(g => (g.OrderByDescending(x => x.Sub!.SubmittedAt).First().Sub!.Handler, g.Select(x => definition.Find(x.Score.Step)?.Title ?? x.Score.Step).ToList(), g.Sum(x => x.Score.Points)))
+            .ToList();
 
     /// <summary>The rubric applied to the state the projection holds, on the real calendar (China time).</summary>
     public static AssessmentResult Score(int year, ChecklistDefinition definition, ExportVillage v)
@@ -64,8 +95,9 @@ public static class CommitteeSheets
     /// </summary>
     public static Sheet Volunteering(int year, StepDefinition step, IEnumerable<ExportVillage> villages)
     {
-        var headers = new List<string> { "镇街", "村（社区）", "状态" };
+        List<string> headers = ["镇街", "村（社区）", .. SecretaryHeaders, "状态"];
         headers.AddRange(step.Fields.Select(f => f.Label));
+        headers.Add("提交人");
         var rows = new List<IReadOnlyList<object?>>();
         var numbers = step.Fields.Select((f, i) => (f, i)).Where(x => x.f.Type == FieldType.Number).ToList();
         var all = new double[step.Fields.Count];
@@ -75,7 +107,7 @@ public static class CommitteeSheets
             var view = v.Checklist?.Steps.FirstOrDefault(s => s.Key == step.Key);
             var status = view is null ? StepStatus.NotStarted : view.Status;
             var answer = view?.Submissions.LastOrDefault()?.Fields;
-            var row = new List<object?> { v.Town.Name, v.Village.Name, status.ToChinese() };
+            List<object?> row = [v.Town.Name, v.Village.Name, .. SecretaryCells(v.Village), status.ToChinese()];
             for (var i = 0; i < step.Fields.Count; i++)
             {
                 var f = step.Fields[i];
@@ -92,6 +124,7 @@ public static class CommitteeSheets
                 }
             }
 
+            row.Add(view?.Submissions.LastOrDefault()?.Handler);
             rows.Add(row);
         }
 
@@ -102,11 +135,11 @@ public static class CommitteeSheets
 
     private static List<object?> Total(string label, StepDefinition step, IEnumerable<int> numberColumns, double[] sums)
     {
-        var row = new List<object?> { label, null, null };
-        row.AddRange(Enumerable.Repeat<object?>(null, step.Fields.Count));
+        var row = new List<object?> { label, null, null, null, null };
+        row.AddRange(Enumerable.Repeat<object?>(null, step.Fields.Count + 1));
         foreach (var i in numberColumns)
         {
-            row[3 + i] = sums[i];
+            row[5 + i] = sums[i];
         }
 
         return row;
@@ -115,14 +148,15 @@ public static class CommitteeSheets
     /// <summary>A quarterly meeting's pack as a workbook: progress, overdue, candidates (with their evidence links), the record.</summary>
     public static IReadOnlyList<Sheet> MeetingPack(MeetingPack pack, ChecklistDefinition definition)
     {
-        var progress = new List<string> { "村（社区）", "已通过", "待审核", "逾期项数" };
+        var progress = new List<string> { "村（社区）", "第一书记", "已通过", "待审核", "逾期项数" };
+        var secretaries = (pack.Roll ?? []).ToDictionary(r => r.VillageId, r => r.SecretaryName);
         progress.AddRange(definition.Steps.Select(s => s.Title));
         var recommended = pack.Record?.Recommended.ToHashSet() ?? [];
         return
         [
             new("进度小结", progress, pack.Villages.Select(v => (IReadOnlyList<object?>)
             [
-                v.Name, v.Approved, v.Submitted, v.Overdue.Count,
+                v.Name, secretaries.GetValueOrDefault(v.Id), v.Approved, v.Submitted, v.Overdue.Count,
                 .. definition.Steps.Select(s => (object?)(StepStatusNames.Parse(v.Steps[s.Key]).ToChinese() + (v.Overdue.Contains(s.Key) ? "（逾期）" : ""))),
             ]).ToList()),
             new("逾期未完成", ["村（社区）", "逾期事项"], pack.Villages.Where(v => v.Overdue.Count > 0).Select(v => (IReadOnlyList<object?>)
@@ -135,12 +169,57 @@ public static class CommitteeSheets
                 string.Join("\n", c.Fields.Select(f => $"{f.Label}：{f.Value}")), string.Join("\n", c.Evidence.Select(e => e.Url)), recommended.Contains(c.Key) ? Yes : null,
             ]).ToList()),
             new("会议记录", ["项目", "内容"], pack.Record is { } r
-                ? [["会议日期", r.Date], ["参会人员", r.Attendees], ["会议纪要", r.Minutes], ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))], ["记录人", r.RecordedBy]]
+                ? [
+                    ["会议日期", r.Date],
+                    .. (r.Agenda ?? []).Select((a, i) => (IReadOnlyList<object?>)[$"议程 {i + 1}", a]),
+                    .. (r.Attendance ?? []).Select(a => (IReadOnlyList<object?>)[$"出席：{a.VillageName} {a.SecretaryName}", a.Present ? "出席" : "缺席：" + a.Reason]),
+                    [r.Attendance is { Count: > 0 } ? "其他参会人员" : "参会人员", r.Attendees],
+                    ["会议纪要", r.Minutes],
+                    ["推荐至市级", string.Join("、", pack.Candidates.Where(c => recommended.Contains(c.Key)).Select(c => $"{c.VillageName} · {c.StepTitle}"))],
+                    ["记录人", r.RecordedBy],
+                    ["版本", r.Version],
+                ]
                 : [["会议日期", "尚未记录"]]),
         ];
     }
 
-    public static readonly IReadOnlyList<string> LedgerHeaders = ["镇街", "村（社区）", "姓名", "性别", "出生年份", "是否团员", "联系电话", "学历", "工作或学习单位", "备注"];
+    /// <summary>
+    /// The handover pack (交接材料) as a workbook: 概况 (the village, its secretary, each step's status), 提交材料 (every
+    /// submission with who handed it in, its answers and evidence links, the step's last review), 工作计划, 团员青年台账.
+    /// </summary>
+    public static IReadOnlyList<Sheet> Handover(int year, Town town, Village village, DateOnly today, ChecklistView? checklist, IReadOnlyList<LedgerRow> register)
+    {
+        var steps = checklist?.Steps ?? [];
+        IReadOnlyList<object?>[] head =
+        [
+            ["镇街", town.Name], ["村（社区）", village.Name], ["现任第一书记", village.Secretary.Name], ["派出单位", village.Secretary.DispatchingUnit],
+            ["截至", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)],
+            .. steps.Select(s => (IReadOnlyList<object?>)[s.Title, s.Status.ToChinese() + (s.Overdue ? "（逾期）" : "")]),
+        ];
+        var submissions = steps.SelectMany(s => s.Submissions.Select(sub => (IReadOnlyList<object?>)
+        [
+            s.Title, ChinaTime.ToChina(sub.SubmittedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), sub.Handler,
+            string.Join("\n", s.Fields.Where(f => sub.Fields.ContainsKey(f.Name)).Select(f => $"{f.Label}：{sub.Fields[f.Name]}")),
+            string.Join("\n", sub.Evidence.Select(e => e.Url)),
+            sub == s.Submissions[^1] && s.LastReview is { } r ? $"{(r.Decision == ReviewDecision.Approve ? "通过" : "退回")}（{r.By}）{(r.Comment.Length > 0 ? "：" + r.Comment : "")}" : null,
+        ])).ToList();
+        var plan = steps.FirstOrDefault(s => s.Key == "plan");
+        var planAnswer = plan?.Submissions.LastOrDefault();
+        return
+        [
+            new("概况", ["项目", "内容"], head),
+            new("提交材料", ["事项", "提交时间", "提交人", "提交内容", "附件", "审核意见"], submissions),
+            new("工作计划", ["项目", "内容"], planAnswer is null
+                ? [["工作计划", "尚未提交"]]
+                : [.. plan!.Fields.Where(f => planAnswer.Fields.ContainsKey(f.Name)).Select(f => (IReadOnlyList<object?>)[f.Label, planAnswer.Fields[f.Name]]), ["提交人", planAnswer.Handler], ["状态", plan.Status.ToChinese()]]),
+            new($"{year}年团员青年台账", LedgerHeaders.Skip(4).ToList(), register.Select(r => (IReadOnlyList<object?>)
+            [
+                r.Name, r.Sex, r.BirthYear, r.IsLeagueMember ? Yes : No, r.Phone, r.Education, r.Occupation, r.Note,
+            ]).ToList()),
+        ];
+    }
+
+    public static readonly IReadOnlyList<string> LedgerHeaders = ["镇街", "村（社区）", "第一书记", "派出单位", "姓名", "性别", "出生年份", "是否团员", "联系电话", "学历", "工作或学习单位", "备注"];
 
     /// <summary>A town's ledger roll-up (团员青年台账汇总): every village's register rows; phones as the reader may see them.</summary>
     public static Sheet Ledger(int year, IEnumerable<(Town Town, Village Village, IReadOnlyList<LedgerRow> Rows)> villages) =>
@@ -149,6 +228,6 @@ public static class CommitteeSheets
             LedgerHeaders,
             villages.SelectMany(v => v.Rows.Select(r => (IReadOnlyList<object?>)
             [
-                v.Town.Name, v.Village.Name, r.Name, r.Sex, r.BirthYear, r.IsLeagueMember ? Yes : No, r.Phone, r.Education, r.Occupation, r.Note,
+                v.Town.Name, v.Village.Name, .. SecretaryCells(v.Village), r.Name, r.Sex, r.BirthYear, r.IsLeagueMember ? Yes : No, r.Phone, r.Education, r.Occupation, r.Note,
             ])).ToList());
 }

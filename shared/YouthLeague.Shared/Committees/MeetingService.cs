@@ -18,6 +18,7 @@ public sealed record PackVillage(string Id, string Name, IReadOnlyDictionary<str
     public int Submitted => Steps.Values.Count(s => s == "submitted");
 }
 
+/// <param name="RecommendedBefore">Quarters whose meetings already recommended this case (each meeting's recommendation counts).</param>
 public sealed record Candidate(
     string Key,
     string VillageId,
@@ -27,9 +28,21 @@ public sealed record Candidate(
     string Comment,
     DateTimeOffset ApprovedAt,
     IReadOnlyList<(string Label, string Value)> Fields,
-    IReadOnlyList<EvidenceView> Evidence);
+    IReadOnlyList<EvidenceView> Evidence,
+    IReadOnlyList<int>? RecommendedBefore = null);
 
-public sealed record MeetingRecord(int Quarter, string Date, string Attendees, string Minutes, IReadOnlyList<string> Recommended, string RecordedBy, DateTimeOffset RecordedAt);
+/// <param name="Version">1 for the first save, +1 for each correction; a form opened on an older version gets 409.</param>
+public sealed record MeetingRecord(
+    int Quarter,
+    string Date,
+    string Attendees,
+    string Minutes,
+    IReadOnlyList<string> Recommended,
+    string RecordedBy,
+    DateTimeOffset RecordedAt,
+    IReadOnlyList<Attendance>? Attendance = null,
+    IReadOnlyList<string>? Agenda = null,
+    int Version = 1);
 
 /// <summary>Everything a town's quarterly exchange meeting needs, read from projections.</summary>
 public sealed record MeetingPack(
@@ -41,7 +54,8 @@ public sealed record MeetingPack(
     IReadOnlyList<PackVillage> Villages,
     IReadOnlyList<Candidate> Candidates,
     MeetingRecord? Record,
-    int Queries);
+    int Queries,
+    IReadOnlyList<RollEntry>? Roll = null);
 
 public sealed record MeetingResult(int Status, string? Title = null, ValidationErrors? Errors = null)
 {
@@ -69,7 +83,10 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
         }
 
         var queries = 2;
-        var names = (await directory.VillagesAsync(townId, cancellationToken)).ToDictionary(v => v.Id, v => v.Name);
+        var directoryVillages = await directory.VillagesAsync(townId, cancellationToken);
+        var names = directoryVillages.ToDictionary(v => v.Id, v => v.Name);
+        var roll = directoryVillages.Where(v => !v.Closed).OrderBy(v => v.Name, StringComparer.Ordinal)
+            .Select(v => new RollEntry(v.Id, v.Name, v.Secretary.Name, v.Secretary.Username)).ToList();
         var today = ChinaTime.Today(clock.GetUtcNow());
 
         // Progress as the quarter's snapshots froze it; before its first snapshot, as it stands today.
@@ -104,7 +121,11 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             records[m.Quarter] = ToRecord(m);
         }
 
-        var earlier = records.Where(r => r.Key < quarter).SelectMany(r => r.Value.Recommended).ToHashSet();
+        // A case may be recommended again at a later meeting: each meeting's recommendation counts (docs/committees.md).
+        var earlier = records.Where(r => r.Key < quarter)
+            .SelectMany(r => r.Value.Recommended.Select(k => (Key: k, Quarter: r.Key)))
+            .GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)g.Select(x => x.Quarter).Order().ToList());
         var quarterEnd = ChinaTime.QuarterLastDay(year, quarter);
         var candidates = new List<Candidate>();
         queries++;
@@ -112,7 +133,7 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             TableClient.CreateQueryFilter($"PartitionKey eq {CaseEntity.Partition(year, townId)}"), cancellationToken: cancellationToken))
         {
             // The fourth meeting sees the whole year (approvals after the year's end included).
-            if ((quarter < 4 && ChinaTime.Today(c.ApprovedAt) > quarterEnd) || earlier.Contains(c.RowKey))
+            if (quarter < 4 && ChinaTime.Today(c.ApprovedAt) > quarterEnd)
             {
                 continue;
             }
@@ -131,7 +152,8 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
                 c.Comment,
                 c.ApprovedAt,
                 (step?.Fields ?? []).Where(f => fields.ContainsKey(f.Name)).Select(f => (f.Label, fields[f.Name])).ToList(),
-                evidence));
+                evidence,
+                earlier.GetValueOrDefault(c.RowKey, [])));
         }
 
         return new MeetingPack(
@@ -143,7 +165,8 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             villages.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(),
             candidates.OrderBy(c => c.ApprovedAt).ToList(),
             records.GetValueOrDefault(quarter),
-            queries);
+            queries,
+            roll);
     }
 
     /// <summary>
@@ -168,12 +191,24 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             return new MeetingResult(200);
         }
 
+        // A form opened on an older version (or before the first record) cannot overwrite what was saved since.
+        var current = existing.HasValue ? VersionOf(existing.Value!) : 0;
+        if (existing.HasValue && (!int.TryParse(input.Version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seen) || seen != current))
+        {
+            var newer = existing.Value!;
+            return new MeetingResult(409, $"会议记录已被 {newer.RecordedBy} 于 {ChinaTime.ToChina(newer.RecordedAt):yyyy-MM-dd HH:mm} 修改（第 {current} 版），下面显示的是最新记录；您填写的内容仍在表单中，核对后再保存");
+        }
+
         var recommended = input.Recommended.Distinct(StringComparer.Ordinal).ToList();
-        var errors = MeetingRules.Validate(year, quarter, input with { Recommended = recommended }, pack.Candidates.Select(c => c.Key).ToHashSet(), ChinaTime.Today(clock.GetUtcNow()));
+        var roll = pack.Roll ?? [];
+        var errors = MeetingRules.Validate(year, quarter, input with { Recommended = recommended }, pack.Candidates.Select(c => c.Key).ToHashSet(), ChinaTime.Today(clock.GetUtcNow()), roll);
         if (errors.Count > 0)
         {
             return new MeetingResult(422, "会议记录有误，未保存", errors);
         }
+
+        var stepTitles = definitions.For(year).Steps.ToDictionary(s => s.Key, s => s.Title);
+        var agenda = MeetingRules.Agenda(pack, s => stepTitles.GetValueOrDefault(s, s), stepTitles.Count);
 
         var now = clock.GetUtcNow();
         var entity = new MeetingEntity
@@ -182,7 +217,10 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             RowKey = MeetingEntity.Row(quarter),
             Quarter = quarter,
             Date = input.Date!.Trim(),
-            Attendees = input.Attendees!.Trim(),
+            Attendees = input.Attendees?.Trim() ?? "",
+            AttendanceJson = JsonSerializer.Serialize(MeetingRules.Attendances(roll, input)),
+            AgendaJson = JsonSerializer.Serialize(agenda),
+            Version = current + 1,
             Minutes = input.Minutes!.Trim(),
             RecommendedJson = JsonSerializer.Serialize(recommended),
             RecordedBy = actor,
@@ -224,7 +262,7 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
     }
 
     /// <summary>The city's list and each village's audit trail; upserts keyed by the meeting's token, so a retry leaves the same rows.</summary>
-    private async Task RecommendAsync(int year, string townId, int quarter, MeetingEntity meeting, List<string> recommended, List<string> dropped, CancellationToken cancellationToken)
+    private async Task RecommendAsync(int year, string townId, int quarter, MeetingEntity meeting, List<string> recommended, List<(string Key, string Row)> dropped, CancellationToken cancellationToken)
     {
         var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(meeting.FormToken)).AsSpan(0, 6));
         var note = $"第{quarter}季度交流会（{meeting.Date}）推荐至市级";
@@ -235,7 +273,7 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
                 new RecommendationEntity
                 {
                     PartitionKey = RecommendationEntity.Partition(year),
-                    RowKey = RecommendationEntity.Row(townId, villageId, step),
+                    RowKey = RecommendationEntity.Row(townId, villageId, step, quarter),
                     TownId = townId,
                     VillageId = villageId,
                     Step = step,
@@ -249,15 +287,20 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}", "recommend", meeting, note, cancellationToken);
         }
 
-        foreach (var key in dropped)
+        foreach (var (key, row) in dropped)
         {
             var (villageId, step) = Split(key);
             try
             {
-                await Meetings.DeleteEntityAsync(RecommendationEntity.Partition(year), RecommendationEntity.Row(townId, villageId, step), ETag.All, cancellationToken);
+                await Meetings.DeleteEntityAsync(RecommendationEntity.Partition(year), row, ETag.All, cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
+            }
+
+            if (recommended.Contains(key, StringComparer.Ordinal))
+            {
+                continue; // a row of the old shape, replaced by its per-quarter row above: not a withdrawal
             }
 
             await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}-withdrawn", "unrecommend", meeting, $"第{quarter}季度交流会记录修改，撤回推荐", cancellationToken);
@@ -301,16 +344,17 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
     /// the list itself, so a retry after a failed correction finishes the withdrawals too, and another quarter's
     /// recommendation is never withdrawn here.
     /// </summary>
-    private async Task<List<string>> WithdrawnAsync(int year, string townId, int quarter, List<string> recommended, CancellationToken cancellationToken)
+    private async Task<List<(string Key, string Row)>> WithdrawnAsync(int year, string townId, int quarter, List<string> recommended, CancellationToken cancellationToken)
     {
-        var withdrawn = new List<string>();
+        var withdrawn = new List<(string, string)>();
         await foreach (var r in Meetings.QueryAsync<RecommendationEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {RecommendationEntity.Partition(year)} and TownId eq {townId} and Quarter eq {quarter}"), cancellationToken: cancellationToken))
         {
             var key = $"{r.VillageId}|{r.Step}";
-            if (!recommended.Contains(key, StringComparer.Ordinal))
+            // Also a row written before recommendations were kept per quarter (row key without the quarter).
+            if (!recommended.Contains(key, StringComparer.Ordinal) || r.RowKey != RecommendationEntity.Row(townId, r.VillageId, r.Step, quarter))
             {
-                withdrawn.Add(key);
+                withdrawn.Add((key, r.RowKey));
             }
         }
 
@@ -330,6 +374,19 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
         return new PackVillage(villageId, names.GetValueOrDefault(villageId, villageId), steps, overdue);
     }
 
+    /// <summary>A record written before versions existed is version 1.</summary>
+    private static int VersionOf(MeetingEntity m) => Math.Max(m.Version, 1);
+
     private static MeetingRecord ToRecord(MeetingEntity m) =>
-        new(m.Quarter, m.Date, m.Attendees, m.Minutes, JsonSerializer.Deserialize<List<string>>(m.RecommendedJson) ?? [], m.RecordedBy, m.RecordedAt);
+        new(
+            m.Quarter,
+            m.Date,
+            m.Attendees,
+            m.Minutes,
+            JsonSerializer.Deserialize<List<string>>(m.RecommendedJson) ?? [],
+            m.RecordedBy,
+            m.RecordedAt,
+            JsonSerializer.Deserialize<List<Attendance>>(m.AttendanceJson) ?? [],
+            JsonSerializer.Deserialize<List<string>>(m.AgendaJson) ?? [],
+            VersionOf(m));
 }

@@ -116,6 +116,12 @@ public sealed class SubmissionEntity : EntityBase
     public DateTimeOffset SubmittedAt { get; set; }
 
     public string By { get; set; } = "";
+
+    /// <summary>The secretary's name when handing in (empty in rows written before it was kept).</summary>
+    public string ByName { get; set; } = "";
+
+    /// <summary>The secretary's dispatching unit (派出单位) when handing in.</summary>
+    public string DispatchingUnit { get; set; } = "";
 }
 
 /// <summary>Row "rev-{reviewId}": a review with its comment.</summary>

@@ -5,7 +5,8 @@ namespace YouthLeague.Towns;
 
 public sealed record Town(string Id, string Name);
 
-public sealed record Secretary(string Name, string Username);
+/// <param name="DispatchingUnit">The secretary's dispatching unit (派出单位), as the city's org sheet gives it.</param>
+public sealed record Secretary(string Name, string Username, string DispatchingUnit = "");
 
 public sealed record Village(string Id, string Name, string TownId, Secretary Secretary, bool Closed = false);
 
@@ -53,6 +54,7 @@ public sealed class DirectoryService(StorageClients storage)
                     TownId = e.GetString(nameof(VillageEntity.TownId)) ?? "",
                     SecretaryName = e.GetString(nameof(VillageEntity.SecretaryName)) ?? "",
                     SecretaryUsername = e.GetString(nameof(VillageEntity.SecretaryUsername)) ?? "",
+                    DispatchingUnit = e.GetString(nameof(VillageEntity.DispatchingUnit)) ?? "",
                 }));
             }
         }
@@ -129,16 +131,18 @@ public sealed class DirectoryService(StorageClients storage)
         }
     }
 
-    public async Task SetSecretaryAsync(string villageId, string username, string name, CancellationToken cancellationToken = default)
+    /// <param name="dispatchingUnit">The new secretary's dispatching unit (派出单位); null keeps the village's (an older caller).</param>
+    public async Task SetSecretaryAsync(string villageId, string username, string name, string? dispatchingUnit = null, CancellationToken cancellationToken = default)
     {
         var entity = new VillageEntity { PartitionKey = VillageEntity.Partition, RowKey = villageId, SecretaryUsername = username, SecretaryName = name };
         var row = await Table.GetEntityAsync<VillageEntity>(VillageEntity.Partition, villageId, cancellationToken: cancellationToken);
         var v = row.Value;
         v.SecretaryUsername = entity.SecretaryUsername;
         v.SecretaryName = entity.SecretaryName;
+        v.DispatchingUnit = dispatchingUnit?.Trim() ?? v.DispatchingUnit;
         await Table.UpdateEntityAsync(v, v.ETag, TableUpdateMode.Replace, cancellationToken);
     }
 
     private static Village ToVillage(VillageEntity v) =>
-        new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername), v.Closed);
+        new(v.RowKey, v.Name, v.TownId, new Secretary(v.SecretaryName, v.SecretaryUsername, v.DispatchingUnit), v.Closed);
 }

@@ -27,8 +27,9 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
         var mine = who.Principal!.IsSecretaryOf(villageId);
         var submitted = req.Query["submitted"].ToString() is { Length: > 0 } done ? definitions.Find(year)?.Find(done)?.Title : null;
         var notices = view is not null && mine ? await support.NoticesAsync(req, who.Principal.Username, $"/villages/{villageId}") : NoticeList.None;
+        var plan = PlanFeed.PlanItems(await reader.ReadAsync(year - 1, villageId, req.HttpContext.RequestAborted)); // last year's plan is this year's
         return await renderer.PageAsync<VillagePage, VillageModel>(
-            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps));
+            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps, definitions.Find(year)?.Scoring, plan));
     }
 
     public async Task<IActionResult> StepFormAsync(HttpRequest req, string villageId, string stepKey)
@@ -91,7 +92,7 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
 
         var token = req.Form[PageSupport.FormTokenField].ToString();
         var result = await submissions.SubmitAsync(
-            new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username), client, req.HttpContext.RequestAborted);
+            new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username, who.Village!.Secretary.Name, who.Village.Secretary.DispatchingUnit), client, req.HttpContext.RequestAborted);
         if (result.Accepted)
         {
             await drafts.DeleteAsync(year, villageId, stepKey, req.HttpContext.RequestAborted);
@@ -104,6 +105,12 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
     private async Task<StepView?> StepAsync(HttpRequest req, int year, string villageId, string stepKey) =>
         (await reader.ReadAsync(year, villageId, req.HttpContext.RequestAborted))?.Steps.FirstOrDefault(s => s.Key == stepKey);
 
-    private async Task<ContentResult> FormAsync(HttpRequest req, AccessResult who, int year, string villageId, StepView step, IReadOnlyDictionary<string, string?> values, string? error, ValidationErrors? errors, int status, string? note = null) =>
-        await renderer.PageAsync<StepFormPage, StepFormModel>(new(await support.ChromeAsync(req, who.Principal!), villageId, year, step, values, error, errors, note), status);
+    private async Task<ContentResult> FormAsync(HttpRequest req, AccessResult who, int year, string villageId, StepView step, IReadOnlyDictionary<string, string?> values, string? error, ValidationErrors? errors, int status, string? note = null)
+    {
+        // The practical-matter form offers last year's plan items and this year's forum needs as starting points.
+        var suggestions = step.Key == PlanFeed.PracticalMatterStep
+            ? PlanFeed.PracticalMatterCandidates(await reader.ReadAsync(year - 1, villageId, req.HttpContext.RequestAborted), await reader.ReadAsync(year, villageId, req.HttpContext.RequestAborted))
+            : null;
+        return await renderer.PageAsync<StepFormPage, StepFormModel>(new(await support.ChromeAsync(req, who.Principal!), villageId, year, step, values, error, errors, note, suggestions), status);
+    }
 }

@@ -21,7 +21,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -66,12 +66,13 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             all,
             columns,
             filter,
-            rows));
+            rows,
+            who.Principal!.MayReviewTown(townId)));
     }
 
     public async Task<IActionResult> CityAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity);
+        var who = await access.RequireAsync(req, p => p.SeesAllTowns);
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -102,7 +103,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             .Select(c => new RecommendedCase(
                 townNames.GetValueOrDefault(c.TownId, c.TownId), c.VillageId, villageNames.GetValueOrDefault(c.VillageId, c.VillageId), c.Step, definition.Find(c.Step)?.Title ?? c.Step, c.Quarter, c.MeetingDate))
             .ToList();
-        return await renderer.PageAsync<CityPage, CityModel>(new(await chrome, year, cases, towns));
+        return await renderer.PageAsync<CityPage, CityModel>(new(await chrome, year, cases, towns, who.Principal!.IsCity));
     }
 
     /// <summary>The Meetings table's columns the city page uses, of both kinds of row it reads.</summary>

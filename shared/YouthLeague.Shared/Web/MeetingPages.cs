@@ -9,8 +9,9 @@ namespace YouthLeague.Web;
 
 /// <summary>
 /// A town's quarterly exchange meeting (季度交流会): the pack to print or show on a phone, and the form that
-/// records the meeting. The town's reviewer sees and records; the city sees (read-only: the meeting is the
-/// town's, the city receives its recommendations). Works without JavaScript; prints as a clean document.
+/// records the meeting. The town's reviewer and the dispatch offices covering the town see and record; the city sees
+/// (read-only: the meeting is the town's, the city receives its recommendations). Works without JavaScript; prints
+/// as a clean document. A stale form (opened on an older version of the record) gets 409 with the newer record shown.
 /// </summary>
 public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, MeetingService meetings, ChecklistDefinitions definitions)
 {
@@ -18,10 +19,18 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
     public const string AttendeesField = "attendees";
     public const string MinutesField = "minutes";
     public const string RecommendedField = "recommended";
+    public const string VersionField = "version";
+    public const string AttendanceField = "attendance";
+
+    /// <summary>"att-{villageId}" = present | absent; "reason-{villageId}" the reason of an absence.</summary>
+    public const string AttendancePrefix = "att-";
+    public const string ReasonPrefix = "reason-";
+    public const string Present = "present";
+    public const string Absent = "absent";
 
     public async Task<IActionResult> PackAsync(HttpRequest req, string townId, string quarter)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -32,7 +41,7 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
 
     public async Task<IActionResult> RecordAsync(HttpRequest req, string townId, string quarter)
     {
-        var who = await access.RequireAsync(req, p => p.ReviewsTown(townId), "只有本镇街的审核人员可以填写会议记录");
+        var who = await access.RequireAsync(req, p => p.RecordsMeetingsOf(townId), "只有本镇街的审核人员和下派办可以填写会议记录");
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -50,7 +59,10 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
         }
 
         var year = support.YearOf(req);
-        var input = new MeetingInput(form[DateField].ToString(), form[AttendeesField].ToString(), form[MinutesField].ToString(), form[RecommendedField].Select(r => r ?? "").ToList());
+        var attendance = form.Keys.Where(k => k.StartsWith(AttendancePrefix, StringComparison.Ordinal)).ToDictionary(
+            k => k[AttendancePrefix.Length..],
+            k => new AttendanceMark(form[k].ToString() switch { Present => true, Absent => false, _ => null }, form[ReasonPrefix + k[AttendancePrefix.Length..]].ToString()));
+        var input = new MeetingInput(form[DateField].ToString(), form[AttendeesField].ToString(), form[MinutesField].ToString(), form[RecommendedField].Select(r => r ?? "").ToList(), attendance, form[VersionField].ToString());
         var result = await meetings.RecordAsync(year, townId, q, input, form[PageSupport.FormTokenField].ToString(), who.Principal!.Username, req.HttpContext.RequestAborted);
         if (result.Ok)
         {
@@ -70,9 +82,11 @@ public sealed class MeetingPages(Access access, PageAccess pageAccess, PageSuppo
         }
 
         var titles = definitions.For(year).Steps.ToDictionary(s => s.Key, s => s.Title);
-        var kept = input ?? (pack.Record is { } r ? new MeetingInput(r.Date, r.Attendees, r.Minutes, r.Recommended) : new MeetingInput("", "", "", []));
+        var kept = input ?? (pack.Record is { } r
+            ? new MeetingInput(r.Date, r.Attendees, r.Minutes, r.Recommended, (r.Attendance ?? []).ToDictionary(a => a.VillageId, a => new AttendanceMark(a.Present, a.Reason)))
+            : new MeetingInput("", "", "", []));
         return await renderer.PageAsync<MeetingPage, MeetingModel>(
-            new(await support.ChromeAsync(req, who), pack, titles, who.ReviewsTown(townId), req.Query["saved"] == "1" && status == 200, kept, errors, error),
+            new(await support.ChromeAsync(req, who), pack, titles, who.RecordsMeetingsOf(townId), req.Query["saved"] == "1" && status == 200, kept, errors, error),
             status);
     }
 }

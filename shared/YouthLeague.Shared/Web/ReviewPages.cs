@@ -17,7 +17,7 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
 
     public async Task<IActionResult> QueueAsync(HttpRequest req, string townId, string? notice = null)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.MayReviewTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
@@ -41,7 +41,7 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
 
     public async Task<IActionResult> ApproveSelectedAsync(HttpRequest req, string townId, DurableTaskClient client)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity || p.ReviewsTown(townId));
+        var who = await access.RequireAsync(req, p => p.MayReviewTown(townId));
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);

@@ -106,11 +106,13 @@ public static class ChecklistOrchestration
     private static async Task<ChecklistState> HandleAsync(
         TaskOrchestrationContext context, ChecklistRun run, ChecklistState state, ChecklistCommand command, ILogger log)
     {
-        // In the closing window only what was handed in during the year is reviewed or handed in again after a return.
+        // In the closing window only what was handed in during the year is reviewed or handed in again after a return
+        // (from version 3, no further activity either).
+        var further = run.Version >= ChecklistRun.FurtherActivitiesVersion;
         var result = run.InClosingWindow && command.Kind == CommandKind.Submit
-            && state.Steps.TryGetValue(command.Step, out var step) && step.Status == StepStatus.NotStarted
+            && state.Steps.TryGetValue(command.Step, out var step) && (step.Status == StepStatus.NotStarted || (further && step.Status == StepStatus.Approved))
             ? ChecklistRules.Refuse(state, command, ChecklistRules.ClosedForNewSubmissions)
-            : ChecklistRules.Apply(state, command);
+            : ChecklistRules.Apply(state, command, further);
         if (result.Outcome == Outcome.Duplicate)
         {
             log.LogInformation("Repeated command {CommandId} ignored for {VillageId}", command.Id, state.VillageId);

@@ -60,7 +60,8 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         if (change.Outcome == Outcome.Applied)
         {
             writes.Add(UpdateReviewQueueAsync(change, cancellationToken));
-            if (command.Kind == CommandKind.Approve && command.Exemplary && step is not null)
+            // (A further activity's approval is not a candidate case yet: the case row is per step.)
+            if (command.Kind == CommandKind.Approve && command.Exemplary && command.Activity is null && step is not null)
             {
                 writes.Add(WriteCaseAsync(change, step, review, cancellationToken));
             }

@@ -98,7 +98,7 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
         var evidence = (JsonSerializer.Deserialize<List<EvidenceItem>>(e.EvidenceJson, Json.Options) ?? [])
             .Select(x => new EvidenceView(x.Id, x.Kind, x.Bytes, EvidenceUrls.Of(year, villageId, id, x.Id), x.Thumbnail is null ? null : EvidenceUrls.Of(year, villageId, id, x.Id) + "?size=thumb"))
             .ToList();
-        return new SubmissionView(id, e.SubmittedAt, e.By, fields, evidence);
+        return new SubmissionView(id, e.SubmittedAt, e.By, fields, evidence, e.ByName, e.DispatchingUnit);
     }
 
     private static T Map<T>(TableEntity row) where T : EntityBase, new()

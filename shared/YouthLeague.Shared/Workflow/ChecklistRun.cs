@@ -7,7 +7,8 @@ namespace YouthLeague.Workflow;
 /// instance starts and kept for its whole year (see docs/workflow.md, "Versioning").
 /// <see cref="Carried"/> holds commands that arrived during a hand-over; the next generation applies them first.
 /// Versions: 1 closes the year at the fourth quarter's end; 2 (<see cref="ClosingWindowVersion"/>) then waits in a
-/// closing window (<see cref="Quarter"/> 5) until <see cref="ClosesOn"/> for reviews and resubmissions of returned items.
+/// closing window (<see cref="Quarter"/> 5) until <see cref="ClosesOn"/> for reviews and resubmissions of returned items;
+/// 3 (<see cref="FurtherActivitiesVersion"/>) takes further activities of an approved step (their own submission and review).
 /// An input without a Version field was written by version 1 code, hence the default.
 /// </summary>
 public sealed record ChecklistRun(
@@ -22,7 +23,9 @@ public sealed record ChecklistRun(
 {
     public const int ClosingWindowVersion = 2;
 
-    public const int CurrentVersion = ClosingWindowVersion;
+    public const int FurtherActivitiesVersion = 3;
+
+    public const int CurrentVersion = FurtherActivitiesVersion;
 
     /// <summary>The generation after the fourth quarter: reviews and resubmissions until the closing date.</summary>
     public const int ClosingQuarter = 5;

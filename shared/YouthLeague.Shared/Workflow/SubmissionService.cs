@@ -17,7 +17,9 @@ public sealed record SubmissionRequest(
     IReadOnlyDictionary<string, string?> Fields,
     IReadOnlyList<IncomingFile> Files,
     string? IdempotencyKey,
-    string Actor);
+    string Actor,
+    string ActorName = "",
+    string DispatchingUnit = "");
 
 /// <summary>What became of a submission: accepted (202), or a problem with its HTTP status.</summary>
 public sealed record SubmissionResult(string? SubmissionId, int Status, string? Title = null, ValidationErrors? Errors = null)
@@ -186,6 +188,8 @@ public sealed class SubmissionService(
                     EvidenceJson = JsonSerializer.Serialize(items, Json.Options),
                     SubmittedAt = now,
                     By = request.Actor,
+                    ByName = request.ActorName,
+                    DispatchingUnit = request.DispatchingUnit,
                 },
                 cancellationToken);
         }

@@ -64,7 +64,7 @@ public sealed class YearSimulator(IServiceProvider services)
                 if (status is StepStatus.NotStarted or StepStatus.Returned)
                 {
                     var result = await submissions.SubmitAsync(
-                        new SubmissionRequest(year, village.Id, step.Key, FieldsFor(step, year), FilesFor(step), null, village.Secretary.Username), client, cancellationToken);
+                        new SubmissionRequest(year, village.Id, step.Key, FieldsFor(step, year), FilesFor(step), null, village.Secretary.Username, village.Secretary.Name, village.Secretary.DispatchingUnit), client, cancellationToken);
                     submitted += result.Accepted ? 1 : 0;
                 }
                 else if (status is StepStatus.Submitted)

@@ -18,23 +18,36 @@ public enum Expect { Allowed, Unauthorized, Forbidden, ToLogin }
 [Collection(AzuriteCollection.Name)]
 public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper output)
 {
-    public static readonly string[] Personas = ["anonymous", "secretaryHere", "secretaryElsewhere", "reviewerHere", "reviewerElsewhere", "city"];
+    /// <summary>Callers: anonymous, secretaries, town reviewers, city staff, and the dispatch offices (下派办) of the village's town, of another town and of the city.</summary>
+    public static readonly string[] Personas = ["anonymous", "secretaryHere", "secretaryElsewhere", "reviewerHere", "reviewerElsewhere", "city", "officeHere", "officeElsewhere", "officeCity"];
 
-    private static Dictionary<string, Expect> Rule(params Expect[] byPersona) =>
-        Personas.Zip(byPersona).ToDictionary(p => p.First, p => p.Second);
+    private static Dictionary<string, Expect> Rule(params Expect[] byPersona)
+    {
+        Assert.Equal(Personas.Length, byPersona.Length);
+        return Personas.Zip(byPersona).ToDictionary(p => p.First, p => p.Second);
+    }
 
-    private static readonly Dictionary<string, Expect> Public = Rule(Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> SignedIn = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> VillageRead = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> VillageSubmit = Rule(Expect.Unauthorized, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
-    private static readonly Dictionary<string, Expect> VillageReview = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> TownOrCity = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> VillagePage = Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> SecretaryPage = Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden);
-    private static readonly Dictionary<string, Expect> TownPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> CityPage = Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> CityOnly = Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Forbidden, Expect.Allowed);
-    private static readonly Dictionary<string, Expect> WrongPasswordForEveryone = Rule(Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized, Expect.Unauthorized);
+    private const Expect A = Expect.Allowed, U = Expect.Unauthorized, F = Expect.Forbidden, L = Expect.ToLogin;
+
+    //                                                                        anon sec  sec' rev  rev' city | office: here else city
+    private static readonly Dictionary<string, Expect> Public = Rule(A, A, A, A, A, A, A, A, A);
+    private static readonly Dictionary<string, Expect> SignedIn = Rule(U, A, A, A, A, A, A, A, A);
+    private static readonly Dictionary<string, Expect> VillageRead = Rule(U, A, F, A, F, A, A, F, A);
+    private static readonly Dictionary<string, Expect> VillageSubmit = Rule(U, A, F, F, F, F, F, F, F);
+    private static readonly Dictionary<string, Expect> VillageReview = Rule(U, F, F, A, F, A, F, F, F);
+    private static readonly Dictionary<string, Expect> TownOrCity = Rule(U, F, F, A, A, A, A, A, A);
+    private static readonly Dictionary<string, Expect> TownOrCityStaff = Rule(U, F, F, A, A, A, F, F, F);
+    private static readonly Dictionary<string, Expect> TownHere = Rule(U, F, F, A, F, A, A, F, A);
+    private static readonly Dictionary<string, Expect> VillagePage = Rule(L, A, F, A, F, A, A, F, A);
+    private static readonly Dictionary<string, Expect> SecretaryPage = Rule(L, A, F, F, F, F, F, F, F);
+    private static readonly Dictionary<string, Expect> TownPage = Rule(L, F, F, A, F, A, A, F, A);
+    private static readonly Dictionary<string, Expect> ReviewPage = Rule(L, F, F, A, F, A, F, F, F);
+    private static readonly Dictionary<string, Expect> CityOverview = Rule(L, F, F, F, F, A, F, F, A);
+    private static readonly Dictionary<string, Expect> CityPage = Rule(L, F, F, F, F, A, F, F, F);
+    private static readonly Dictionary<string, Expect> CityOnly = Rule(U, F, F, F, F, A, F, F, F);
+    private static readonly Dictionary<string, Expect> SignedInPage = Rule(L, A, A, A, A, A, A, A, A);
+    private static readonly Dictionary<string, Expect> SendsAnnouncements = Rule(L, F, F, A, A, A, F, F, F);
+    private static readonly Dictionary<string, Expect> WrongPasswordForEveryone = Rule(U, U, U, U, U, U, U, U, U);
 
     /// <summary>Route → how to call it (the path gets {placeholders} filled) and the outcome per caller. Ordered: sign-outs last (the API one first: the page one then finds the session already ended).</summary>
     private static readonly (string Function, Func<Ctx, string, HttpRequestMessage> Request, Dictionary<string, Expect> Expected)[] Matrix =
@@ -43,7 +56,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("Login", (c, persona) => Json(HttpMethod.Post, "/api/auth/login", new { username = "nobody." + persona.ToLowerInvariant(), password = "wrong-1234" }), WrongPasswordForEveryone),
         ("Me", (c, _) => Get("/api/me"), SignedIn),
         ("ListNotices", (c, _) => Get("/api/notices"), SignedIn),
-        ("ListFailedNotifications", (c, _) => Get($"/api/towns/{c.TownHere}/notifications/failed"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
+        ("ListFailedNotifications", (c, _) => Get($"/api/towns/{c.TownHere}/notifications/failed"), TownHere),
         ("ListTowns", (c, _) => Get("/api/towns"), SignedIn),
         ("ListVillages", (c, _) => Get("/api/villages"), SignedIn),
         ("GetChecklist", (c, _) => Get($"/api/checklists/2026/{c.Village}"), VillageRead),
@@ -58,6 +71,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("CreateAccount", (c, p) => Json(HttpMethod.Post, "/api/accounts", new { username = $"mx-new-{c.Suffix}-{p.ToLowerInvariant()}", role = "secretary", scope = c.Village, displayName = "新书记" }), VillageReview),
         ("ResetAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/reset"), VillageReview),
         ("DisableAccount", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/accounts/{c.Spare}/disable"), VillageReview),
+        ("GrantOfficeReview", (c, _) => Json(HttpMethod.Post, $"/api/accounts/office.{c.TownElsewhere}/review-grant", new { granted = false }), CityOnly),
         ("ReassignSecretary", (c, p) => Json(HttpMethod.Post, $"/api/villages/{c.RotatingVillage}/secretary", new { username = $"mx-rot-{c.Suffix}-{p.ToLowerInvariant()}", displayName = "接任书记" }), VillageReview),
         ("GetProgress", (c, _) => Get("/api/progress/2026"), TownOrCity),
         ("ExportProgress", (c, _) => Get("/api/exports/2026/progress.xlsx"), TownOrCity),
@@ -65,21 +79,23 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("StepFormPage", (c, _) => Get($"/villages/{c.Village}/steps/forum?year=2026"), SecretaryPage),
         ("StepFormSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum?year=2026", ("place", "x")), SecretaryPage),
         ("LedgerPage", (c, _) => Get($"/villages/{c.Village}/ledger?year=2026"), VillagePage),
+        ("HandoverPage", (c, _) => Get($"/villages/{c.Village}/handover?year=2026"), VillagePage),
+        ("ExportHandover", (c, _) => Get($"/api/exports/2026/villages/{c.Village}/handover.xlsx"), VillageRead),
         ("LedgerRowPage", (c, _) => Get($"/villages/{c.Village}/ledger/row?year=2026"), SecretaryPage),
         ("LedgerRowSubmit", (c, _) => Form($"/villages/{c.Village}/ledger/row?year=2026", ("row", "mx1"), ("name", "")), SecretaryPage),
         ("LedgerImportPage", (c, _) => Form($"/villages/{c.Village}/ledger/import?year=2026"), SecretaryPage),
         ("TownPage", (c, _) => Get($"/towns/{c.TownHere}?year=2026"), TownPage),
-        ("ReviewQueuePage", (c, _) => Get($"/towns/{c.TownHere}/reviews?year=2026"), TownPage),
-        ("ReviewQueueApprove", (c, _) => Form($"/towns/{c.TownHere}/reviews?year=2026"), TownPage),
-        ("ReviewPage", (c, _) => Get($"/villages/{c.Village}/steps/forum/review?year=2026"), TownPage),
-        ("ReviewSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum/review?year=2026", ("decision", "approve")), TownPage),
-        ("CityPage", (c, _) => Get("/city?year=2026"), CityPage),
+        ("ReviewQueuePage", (c, _) => Get($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
+        ("ReviewQueueApprove", (c, _) => Form($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
+        ("ReviewPage", (c, _) => Get($"/villages/{c.Village}/steps/forum/review?year=2026"), ReviewPage),
+        ("ReviewSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum/review?year=2026", ("decision", "approve")), ReviewPage),
+        ("CityPage", (c, _) => Get("/city?year=2026"), CityOverview),
         ("MeetingPage", (c, _) => Get($"/towns/{c.TownHere}/meetings/4?year=2026"), TownPage),
-        ("MeetingRecord", (c, _) => Form($"/towns/{c.TownHere}/meetings/4?year=2026", ("date", "")), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Forbidden)),
+        ("MeetingRecord", (c, _) => Form($"/towns/{c.TownHere}/meetings/4?year=2026", ("date", "")), Rule(L, F, F, A, F, F, A, F, A)),
         ("ExportAssessment", (c, _) => Get("/api/exports/2026/assessment.xlsx"), TownOrCity),
         ("ExportVolunteering", (c, _) => Get("/api/exports/2026/volunteering.csv"), TownOrCity),
-        ("ExportMeetingPack", (c, _) => Get($"/api/exports/2026/meeting.xlsx?town={c.TownHere}&quarter=4"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
-        ("ExportLedgerRollup", (c, _) => Get($"/api/exports/2026/ledger.xlsx?town={c.TownHere}"), Rule(Expect.Unauthorized, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Allowed)),
+        ("ExportMeetingPack", (c, _) => Get($"/api/exports/2026/meeting.xlsx?town={c.TownHere}&quarter=4"), TownHere),
+        ("ExportLedgerRollup", (c, _) => Get($"/api/exports/2026/ledger.xlsx?town={c.TownHere}"), TownHere),
         ("GetYearDefinition", (c, _) => Get("/api/years/2026/definition"), SignedIn),
         ("PutYearDefinition", (c, _) => Json(HttpMethod.Put, "/api/years/2026/definition", new { year = 2026 }), CityOnly),
         ("PublishYearDefinition", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/years/2026/definition/publish"), CityOnly),
@@ -88,7 +104,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("ListStuckChecklists", (c, _) => Get("/api/years/2026/stuck"), CityOnly),
         ("RestartStuckChecklist", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/years/2026/stuck/{c.Village}/restart"), CityOnly),
         ("ImportOrg", (c, _) => Form("/api/org/import?dryRun=true"), CityOnly),
-        ("ExportInvites", (c, _) => Get("/api/org/invites.xlsx"), TownOrCity),
+        ("ExportInvites", (c, _) => Get("/api/org/invites.xlsx"), TownOrCityStaff),
         ("ReissueInvite", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/org/invites/{c.Spare}"), VillageReview),
         ("AddTown", (c, p) => Json(HttpMethod.Post, "/api/org/towns", new { name = $"新镇{c.Suffix}{p}" }), CityOnly),
         ("RenameTown", (c, _) => Json(HttpMethod.Put, $"/api/org/towns/{c.TownHere}", new { name = "甲镇" }), CityOnly),
@@ -111,7 +127,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("DefinitionPage", (c, _) => Get("/admin/years/2027/definition"), CityPage),
         ("DefinitionSubmit", (c, _) => Form("/admin/years/2027/definition", ("intent", "none")), CityPage),
         ("SetupSubmit", (c, _) => Json(HttpMethod.Post, "/setup", new { secret = "x" }), Public),
-        ("HomePage", (c, _) => Get("/"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("HomePage", (c, _) => Get("/"), SignedInPage),
         ("LoginPage", (c, _) => Get("/login"), Public),
         ("StaticFile", (c, _) => Get(YouthLeague.Web.StaticAssets.Stylesheet.Url), Public),
         ("Favicon", (c, _) => Get("/favicon.ico"), Public),
@@ -119,17 +135,17 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("InvitePage", (c, _) => Get("/invite/" + new string('a', 48)), Public),
         ("InviteForm", (c, _) => Form("/invite/" + new string('a', 48), ("password", "abcd1234"), ("confirm", "abcd1234")), Public),
         ("MarkNoticesRead", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/notices/read"), SignedIn),
-        ("NoticesPage", (c, _) => Get("/notices"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
-        ("NoticesMarkRead", (c, _) => Form("/notices/read"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
-        ("AnnouncementsPage", (c, _) => Get("/announcements"), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
-        ("AnnouncementSend", (c, _) => Form("/announcements", ("title", "")), Rule(Expect.ToLogin, Expect.Forbidden, Expect.Forbidden, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
-        ("AnnouncementPage", (c, _) => Get("/announcements/0000000000000000000abcdef"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
-        ("AnnouncementAttachment", (c, _) => Get("/announcements/0000000000000000000abcdef/attachment"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed, Expect.Allowed)),
+        ("NoticesPage", (c, _) => Get("/notices"), SignedInPage),
+        ("NoticesMarkRead", (c, _) => Form("/notices/read"), SignedInPage),
+        ("AnnouncementsPage", (c, _) => Get("/announcements"), SendsAnnouncements),
+        ("AnnouncementSend", (c, _) => Form("/announcements", ("title", "")), SendsAnnouncements),
+        ("AnnouncementPage", (c, _) => Get("/announcements/0000000000000000000abcdef"), SignedInPage),
+        ("AnnouncementAttachment", (c, _) => Get("/announcements/0000000000000000000abcdef/attachment"), SignedInPage),
         ("Logout", (c, _) => new HttpRequestMessage(HttpMethod.Post, "/api/auth/logout"), SignedIn),
-        ("LogoutForm", (c, _) => Form("/logout"), Rule(Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin, Expect.ToLogin)),
+        ("LogoutForm", (c, _) => Form("/logout"), Rule(L, L, L, L, L, L, L, L, L)),
     ];
 
-    public sealed record Ctx(string Village, string RotatingVillage, string Spare, string Suffix, string TownHere);
+    public sealed record Ctx(string Village, string RotatingVillage, string Spare, string Suffix, string TownHere, string TownElsewhere);
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
@@ -187,6 +203,9 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
             ["reviewerHere"] = await host.SignedInAsync("town." + townA),
             ["reviewerElsewhere"] = await host.SignedInAsync("town." + townB),
             ["city"] = await host.SignedInAsync("city"),
+            ["officeHere"] = await host.SignedInAsync("office." + townA),
+            ["officeElsewhere"] = await host.SignedInAsync("office." + townB),
+            ["officeCity"] = await host.SignedInAsync("office"),
         };
 
         // An account the reset/disable rows may act on, so that no persona loses its own access midway.
@@ -195,7 +214,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         }
 
-        var ctx = new Ctx(here, rotating, $"mx-spare-{suffix}", suffix, townA);
+        var ctx = new Ctx(here, rotating, $"mx-spare-{suffix}", suffix, townA, townB);
         var failures = new List<string>();
         var cells = 0;
         foreach (var (function, request, expected) in Matrix)
@@ -221,5 +240,33 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
 
         output.WriteLine($"{cells} cells checked ({Matrix.Length} routes × {Personas.Length} callers)");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        // Once the city grants it, the town's dispatch office may review (its own town only); taken back, it may not.
+        // (The sign-out rows above ended every session: sign in again.)
+        clients["city"] = await host.SignedInAsync("city");
+        clients["officeHere"] = await host.SignedInAsync("office." + townA);
+        using (var grant = await clients["city"].PostAsJsonAsync($"/api/accounts/office.{townA}/review-grant", new { granted = true }))
+        {
+            Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
+        }
+
+        Assert.NotEqual(HttpStatusCode.Forbidden, await StatusAsync(clients["officeHere"], Json(HttpMethod.Post, $"/api/checklists/2026/{here}/steps/forum/reviews", new { decision = "approve" })));
+        Assert.NotEqual(HttpStatusCode.Forbidden, await StatusAsync(clients["officeHere"], Get($"/towns/{townA}/reviews?year=2026")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(clients["officeHere"], Json(HttpMethod.Post, $"/api/checklists/2026/{elsewhere}/steps/forum/reviews", new { decision = "approve" })));
+        using (var revoke = await clients["city"].PostAsJsonAsync($"/api/accounts/office.{townA}/review-grant", new { granted = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(clients["officeHere"], Json(HttpMethod.Post, $"/api/checklists/2026/{here}/steps/forum/reviews", new { decision = "approve" })));
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpRequestMessage message)
+    {
+        using (message)
+        using (var response = await client.SendAsync(message))
+        {
+            return response.StatusCode;
+        }
     }
 }

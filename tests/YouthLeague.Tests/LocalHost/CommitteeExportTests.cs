@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using MiniExcelLibs;
+using YouthLeague.Auth;
 using YouthLeague.Checklist;
 using YouthLeague.Tests.Infrastructure;
 using YouthLeague.Web;
@@ -13,7 +14,7 @@ namespace YouthLeague.Tests.LocalHost;
 
 /// <summary>The committees' exports, parsed back and checked cell by cell against the checklist projections and what was handed in.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class CommitteeExportTests(Azurite azurite)
+public sealed partial class CommitteeExportTests(Azurite azurite)
 {
     private static readonly ChecklistDefinition Definition = TestData.Definition;
 
@@ -165,5 +166,89 @@ public sealed class CommitteeExportTests(Azurite azurite)
             .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-" + w.B} and RowKey ge {"audit-"} and RowKey lt {"audit."}"))
             .Single(e => e.GetString("Kind") == "return");
         Assert.Equal("请补充服务对象", returned.GetString("Comment"));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([0-9a-f]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex TokenField();
+
+    [Fact]
+    public async Task RotationMidYear_AssessmentAndExportsNameEachSecretaryForWhatTheyHandedIn()
+    {
+        await using var w = await CommitteeWorld.StartAsync(azurite, "rt");
+        await w.SubmitAsync(w.A, "forum", DurabilityTests.Forum());
+        await w.ReviewAsync(w.A, "forum", "approve", "");
+
+        // The town rotates 甲村's secretary: the successor comes from another dispatching unit and accepts the invite.
+        var successor = $"sec.{w.A}-2";
+        string invite;
+        using (var r = await w.Reviewer.PostAsJsonAsync($"/api/villages/{w.A}/secretary", new { username = successor, displayName = "接任书记", dispatchingUnit = "市交通运输局" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+            invite = new Uri((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inviteUrl").GetString()!).AbsolutePath;
+        }
+
+        var cookies = new System.Net.CookieContainer();
+        using (var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = w.Host.Http.BaseAddress })
+        {
+            var token = TokenField().Match(await browser.GetStringAsync(invite)).Groups[1].Value;
+            using var accepted = await browser.PostAsync(invite, new FormUrlEncodedContent(new Dictionary<string, string> { ["password"] = "jieren-2026", ["confirm"] = "jieren-2026", [Access.AntiforgeryField] = token }));
+            Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        }
+
+        await w.Host.SignInAsync(successor, "jieren-2026");
+        var volunteering = new Dictionary<string, string> { ["date"] = "2026-06-01", ["activity"] = "清扫村道", ["volunteers"] = "12", ["hours"] = "24", ["beneficiaries"] = "300" };
+        using (var r = await w.Host.SubmitAsync(2026, w.A, "volunteering", volunteering, DurabilityTests.Jpeg))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        }
+
+        await DurabilityTests.WaitForStatusAsync(w.Reviewer, w.A, "volunteering", "submitted");
+        using (var r = await w.Reviewer.PostAsJsonAsync($"/api/checklists/2026/{w.A}/steps/volunteering/reviews", new { decision = "approve", comment = "" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        await DurabilityTests.WaitForStatusAsync(w.Reviewer, w.A, "volunteering", "approved");
+
+        // The submission records who handed it in and their unit at the time.
+        var subs = new TableClient(azurite.ConnectionString, "Checklists")
+            .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-" + w.A} and RowKey ge {"sub-"} and RowKey lt {"sub."}"))
+            .ToDictionary(e => e.GetString("Step"));
+        Assert.Equal(("sec." + w.A, "甲村书记"), (subs["forum"].GetString("By"), subs["forum"].GetString("ByName")));
+        Assert.Equal((successor, "接任书记", "市交通运输局"), (subs["volunteering"].GetString("By"), subs["volunteering"].GetString("ByName"), subs["volunteering"].GetString("DispatchingUnit")));
+
+        var forum = Definition.Find("forum")!.Title;
+        var vol = Definition.Find("volunteering")!.Title;
+        var row = Xlsx(await w.City.GetByteArrayAsync($"/api/exports/2026/assessment.xlsx?town={w.Town}")).Single(r => ((string)r["村（社区）"]!).StartsWith("甲村", StringComparison.Ordinal));
+        Assert.Equal(("接任书记", "市交通运输局"), ((string?)row["第一书记"], (string?)row["派出单位"]));
+        Assert.Equal("甲村书记", row[$"{forum}·提交人"]);
+        Assert.Equal("接任书记（市交通运输局）", row[$"{vol}·提交人"]);
+        var tenures = (string)row["按任期（谁提交了哪些）"]!;
+        Assert.Matches($"^甲村书记：{forum}（\\d+ 分）；接任书记（市交通运输局）：{vol}（\\d+ 分）$", tenures);
+
+        var volunteeringRow = Xlsx(await w.Reviewer.GetByteArrayAsync("/api/exports/2026/volunteering.xlsx"))[0];
+        Assert.Equal(("接任书记", "接任书记（市交通运输局）"), ((string?)volunteeringRow["第一书记"], (string?)volunteeringRow["提交人"]));
+        var ledger = Encoding.UTF8.GetString(await w.Reviewer.GetByteArrayAsync("/api/exports/2026/ledger.csv"));
+        Assert.StartsWith("\uFEFF镇街,村（社区）,第一书记,派出单位,", ledger, StringComparison.Ordinal);
+
+        // The handover pack for the successor: the page and the workbook name who handed in what.
+        using var mine = await w.Host.SignedInAsync(successor, "jieren-2026");
+        var page = await mine.GetStringAsync($"/villages/{w.A}/handover?year=2026");
+        Assert.Contains("现任第一书记 接任书记（市交通运输局）", page, StringComparison.Ordinal);
+        Assert.Contains("甲村书记 提交于", page, StringComparison.Ordinal);
+        Assert.Contains("接任书记（市交通运输局） 提交于", page, StringComparison.Ordinal);
+        Assert.Contains("尚未提交工作计划", page, StringComparison.Ordinal);
+        using (var xlsx = new MemoryStream(await mine.GetByteArrayAsync($"/api/exports/2026/villages/{w.A}/handover.xlsx")))
+        {
+            Assert.Equal(["概况", "提交材料", "工作计划", "2026年团员青年台账"], xlsx.GetSheetNames());
+            var handedIn = xlsx.Query(useHeaderRow: true, sheetName: "提交材料").Cast<IDictionary<string, object?>>().ToDictionary(r => (string)r["事项"]!, r => (string?)r["提交人"]);
+            Assert.Equal("甲村书记", handedIn[forum]);
+            Assert.Equal("接任书记（市交通运输局）", handedIn[vol]);
+        }
+
+        using (var r = await w.OtherReviewer.GetAsync($"/api/exports/2026/villages/{w.A}/handover.xlsx"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        }
     }
 }

@@ -57,7 +57,7 @@ public sealed class MeetingTests(Azurite azurite)
 
         // Only the town's own reviewer records; the city reads.
         var date = ChinaTime.Today(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        (string, string)[] good = [("date", date), ("attendees", "镇团委书记、各村第一书记"), ("minutes", "交流了座谈会的组织经验。\n<b>下季度</b>重点抓志愿服务。"), ("recommended", key), ("formToken", "t-good")];
+        (string, string)[] good = [("date", date), ("attendees", "镇团委书记、各村第一书记"), ("minutes", "交流了座谈会的组织经验。\n<b>下季度</b>重点抓志愿服务。"), ("recommended", key), ("formToken", "t-good"), ("version", "0"), ("att-" + w.A, "present"), ("att-" + w.B, "absent"), ("reason-" + w.B, "驻村防汛")];
         using (var r = await w.OtherReviewer.PostAsync(pack, Form(good)))
         {
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
@@ -103,6 +103,8 @@ public sealed class MeetingTests(Azurite azurite)
         var recorded = await w.City.GetStringAsync(pack);
         Assert.Contains("&lt;b&gt;下季度&lt;/b&gt;", recorded, StringComparison.Ordinal);
         Assert.Contains("镇团委书记、各村第一书记", recorded, StringComparison.Ordinal);
+        Assert.Contains("乙村书记（乙村", recorded, StringComparison.Ordinal);
+        Assert.Contains("驻村防汛", recorded, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"record-form\"", recorded, StringComparison.Ordinal);
         var city = await w.City.GetStringAsync("/city?year=2026");
         var recommended = city[city.IndexOf("id=\"recommended\"", StringComparison.Ordinal)..];
@@ -127,7 +129,7 @@ public sealed class MeetingTests(Azurite azurite)
         }
 
         // A correction (another form) that withdraws the recommendation: gone from the city's list, in the audit trail.
-        using (var r = await w.Reviewer.PostAsync(pack, Form(("date", date), ("attendees", "镇团委书记"), ("minutes", "更正：暂不推荐。"), ("formToken", "t-edit"))))
+        using (var r = await w.Reviewer.PostAsync(pack, Form(("date", date), ("attendees", "镇团委书记"), ("minutes", "更正：暂不推荐。"), ("formToken", "t-edit"), ("version", "1"), ("att-" + w.A, "present"), ("att-" + w.B, "present"))))
         {
             Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         }
@@ -140,5 +142,78 @@ public sealed class MeetingTests(Azurite azurite)
 
         // An earlier quarter's pack does not offer a case approved after that quarter.
         Assert.Contains("优秀典型候选（0）", await w.Reviewer.GetStringAsync($"/towns/{w.Town}/meetings/1?year=2026"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Meeting_RecordedByTheOffice_TwoMeetingsAreTwoRecommendations_StaleFormGets409WithTheNewerRecord()
+    {
+        await using var w = await CommitteeWorld.StartAsync(azurite, "mv");
+        using var office = await w.Host.SignedInAsync("office." + w.Town);
+
+        // A candidate approved in the first quarter, as the checklist projection writes it.
+        var progress = new TableClient(azurite.ConnectionString, "TownProgress");
+        await progress.UpsertEntityAsync(new TableEntity($"2026-{w.Town}-cases", $"{w.A}|forum")
+        {
+            ["VillageId"] = w.A, ["Step"] = "forum", ["SubmissionId"] = "s-q1", ["ReviewId"] = "r-q1", ["Comment"] = "可推广",
+            ["ReviewedBy"] = "town." + w.Town, ["ApprovedAt"] = new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero), ["FieldsJson"] = "{}", ["EvidenceJson"] = "[]",
+        });
+        var key = $"{w.A}|forum";
+        (string, string)[] Marks() => [("att-" + w.A, "present"), ("att-" + w.B, "present")];
+
+        // The town's dispatch office records the first quarter's meeting; the reviewer the second's: the same case twice.
+        using (var r = await office.PostAsync($"/towns/{w.Town}/meetings/1?year=2026", Form([("date", "2026-03-20"), ("minutes", "一季度交流"), ("recommended", key), ("formToken", "q1-a"), ("version", "0"), .. Marks()])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        var q2 = $"/towns/{w.Town}/meetings/2?year=2026";
+        Assert.Contains("已在第1季度交流会推荐", await w.Reviewer.GetStringAsync(q2), StringComparison.Ordinal);
+        using (var r = await w.Reviewer.PostAsync(q2, Form([("date", "2026-06-20"), ("minutes", "二季度交流"), ("recommended", key), ("formToken", "q2-a"), ("version", "0"), .. Marks()])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        var meetings = new TableClient(azurite.ConnectionString, "Meetings");
+        var rows = meetings.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-recommended"} and TownId eq {w.Town}")).ToList();
+        Assert.Equal([1, 2], rows.Select(e => e.GetInt32("Quarter")!.Value).Order());
+        var city = (await w.City.GetStringAsync("/city?year=2026")).Split("id=\"recommended\"")[1];
+        Assert.Equal(2, city.Split($"/villages/{w.A}/steps/forum/review").Length - 1);
+
+        // Both open the second quarter's record (version 1); the office saves a correction first (version 2) ...
+        using (var r = await office.PostAsync(q2, Form([("date", "2026-06-20"), ("minutes", "下派办更正的纪要"), ("recommended", key), ("formToken", "q2-b"), ("version", "1"), .. Marks()])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        // ... then the reviewer's form, opened on version 1: 409, the newer record shown, what was typed kept, nothing stored.
+        using (var stale = await w.Reviewer.PostAsync(q2, Form([("date", "2026-06-20"), ("minutes", "审核员的旧表单"), ("formToken", "q2-c"), ("version", "1"), .. Marks()])))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+            var html = await stale.Content.ReadAsStringAsync();
+            Assert.Contains($"会议记录已被 office.{w.Town} 于", html, StringComparison.Ordinal);
+            Assert.Contains("下派办更正的纪要", html, StringComparison.Ordinal);
+            Assert.Contains(">审核员的旧表单</textarea>", html, StringComparison.Ordinal);
+            Assert.Contains("name=\"version\" value=\"2\"", html, StringComparison.Ordinal);
+        }
+
+        var stored = meetings.GetEntity<TableEntity>($"2026-{w.Town}", "q2").Value;
+        Assert.Equal("下派办更正的纪要", stored.GetString("Minutes"));
+        Assert.Equal(2, stored.GetInt32("Version"));
+
+        // Saved again from the form the 409 showed (version 2): a knowing overwrite, accepted; the withdrawal leaves Q1's recommendation.
+        using (var r = await w.Reviewer.PostAsync(q2, Form([("date", "2026-06-20"), ("minutes", "审核员核对后的纪要"), ("formToken", "q2-d"), ("version", "2"), .. Marks()])))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        Assert.Equal(3, meetings.GetEntity<TableEntity>($"2026-{w.Town}", "q2").Value.GetInt32("Version"));
+        Assert.Equal(1, Assert.Single(meetings.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-recommended"} and TownId eq {w.Town}"))).GetInt32("Quarter"));
+
+        // Another town's office may neither read nor record this town's meeting.
+        using var otherOffice = await w.Host.SignedInAsync("office." + w.OtherTown);
+        using (var r = await otherOffice.GetAsync(q2))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        }
     }
 }

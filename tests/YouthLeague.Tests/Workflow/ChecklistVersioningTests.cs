@@ -23,6 +23,17 @@ public sealed class ChecklistVersioningTests
         ["Quarter"] = 1,
     };
 
+    /// <summary>The input as versions 1 and 2 wrote it: Version, Generation, Carried and ClosesOn besides the first fields.</summary>
+    private static JsonObject VersionedInput(string villageId, DateTimeOffset origin, int version, string closesOn)
+    {
+        var input = VersionZeroInput(villageId, origin);
+        input["Version"] = version;
+        input["Generation"] = 0;
+        input["Carried"] = new JsonArray();
+        input["ClosesOn"] = closesOn;
+        return input;
+    }
+
     [Fact]
     public async Task RunAsync_InstanceStartedWithOldInput_FinishesUnderCurrentCode()
     {
@@ -47,11 +58,7 @@ public sealed class ChecklistVersioningTests
         await using var host = await InMemoryChecklist.StartAsync();
         var id = WorkflowNames.InstanceId(2026, "v1");
         var origin = DateTimeOffset.UtcNow.AddSeconds(1);
-        var input = VersionZeroInput("v1", origin);
-        input["Version"] = 1;
-        input["Generation"] = 0;
-        input["Carried"] = new JsonArray();
-        input["ClosesOn"] = "2027-06-30"; // version 1 code never wrote it; if it were read, the year would wait ≈ 4 s more
+        var input = VersionedInput("v1", origin, 1, "2027-06-30"); // version 1 code never wrote ClosesOn; if it were read, the year would wait ≈ 4 s more
         await host.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, input, new StartOrchestrationOptions(id));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -100,5 +107,73 @@ public sealed class ChecklistVersioningTests
         Assert.Equal(ChecklistRules.ClosedForNewSubmissions, refused.Reason);
         Assert.Equal(ChecklistRun.ClosingQuarter, JsonNode.Parse(done.SerializedInput!)!["quarter"]?.GetValue<int>() ?? JsonNode.Parse(done.SerializedInput!)!["Quarter"]!.GetValue<int>());
         Assert.True(done.LastUpdatedAt >= windowEnds.AddMilliseconds(-50), "the year closed before its closing date");
+    }
+
+    /// <summary>
+    /// The input as version 2 code wrote it (Version 2, Generation, Carried, ClosesOn; no Further in the steps): under the
+    /// current code it keeps version 2's rules (a submission after approval is refused, not a further activity) and
+    /// finishes through its closing window.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_VersionTwoInstance_RefusesFurtherActivityAndFinishes()
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var id = WorkflowNames.InstanceId(2026, "v2old");
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var input = VersionedInput("v2old", origin, 2, "2027-01-31");
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, input, new StartOrchestrationOptions(id));
+        await host.SendAsync(id, new ChecklistCommand("s1", CommandKind.Submit, "volunteering", "sec.v2old", origin));
+        await host.SendAsync(id, new ChecklistCommand("a1", CommandKind.Approve, "volunteering", "town", origin));
+        await host.SendAsync(id, new ChecklistCommand("s2", CommandKind.Submit, "volunteering", "sec.v2old", origin));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(StepStatus.Approved, done.ReadOutputAs<AssessmentResult>()!.Steps.Single(s => s.Step == "volunteering").Status);
+        var refused = host.Changes.Single(c => c.Command.Id == "s2");
+        Assert.Equal(Outcome.Rejected, refused.Outcome);
+        Assert.Equal(ChecklistRules.RefusalReason(StepStatus.Approved, CommandKind.Submit), refused.Reason);
+        Assert.Empty(Assert.Single(host.Closes).State.Steps["volunteering"].Further);
+        Assert.Equal(2, JsonNode.Parse(done.SerializedInput!)!["Version"]!.GetValue<int>());
+    }
+
+    /// <summary>Version 3: after approval, further activities of the step each get their own submission and review, exactly once.</summary>
+    [Fact]
+    public async Task RunAsync_VersionThree_FurtherActivitiesRecordedReviewedAndCountedOnce()
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(2));
+        var id = await host.StartYearAsync("v3", calendar, closesOn: new DateOnly(2027, 1, 31));
+        ChecklistCommand[] commands =
+        [
+            new("s1", CommandKind.Submit, "volunteering", "sec.v3", origin),
+            new("a1", CommandKind.Approve, "volunteering", "town", origin),
+            new("s2", CommandKind.Submit, "volunteering", "sec.v3", origin),
+            new("s2", CommandKind.Submit, "volunteering", "sec.v3", origin), // a double tap
+            new("s3", CommandKind.Submit, "volunteering", "sec.v3", origin),
+            new("a2", CommandKind.Approve, "volunteering", "town", origin, Exemplary: true, Activity: "s2"),
+            new("r3", CommandKind.Return, "volunteering", "town", origin, Activity: "s3"),
+            new("a3", CommandKind.Approve, "volunteering", "town", origin, Activity: "s3"), // returned: nothing left to approve
+        ];
+        foreach (var c in commands)
+        {
+            await host.SendAsync(id, c);
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var step = Assert.Single(host.Closes).State.Steps["volunteering"];
+        Assert.Equal(StepStatus.Approved, step.Status);
+        Assert.Equal(["s1"], step.Submissions);
+        Assert.Equal([("s2", StepStatus.Approved, true), ("s3", StepStatus.Returned, false)], step.Further.Select(f => (f.SubmissionId, f.Status, f.Exemplary)));
+        Assert.Equal(2, step.ApprovedActivities);
+        Assert.Equal(Outcome.Rejected, host.Changes.Single(c => c.Command.Id == "a3").Outcome);
+        Assert.Single(host.Changes, c => c.Command.Id == "s2"); // the repeat was ignored, not projected again
+        // The score counts the step once: further activities add to the summaries, not to the assessment.
+        Assert.Equal(16, done.ReadOutputAs<AssessmentResult>()!.Steps.Single(s => s.Step == "volunteering").Points);
     }
 }

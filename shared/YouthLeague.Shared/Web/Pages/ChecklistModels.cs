@@ -12,7 +12,9 @@ public sealed record VillageModel(
     bool Mine,
     string? JustSubmitted,
     NoticeList Notices,
-    IReadOnlyList<StepView>? Steps);
+    IReadOnlyList<StepView>? Steps,
+    AssessmentRubric? Rubric = null,
+    IReadOnlyList<string>? ThisYearsPlan = null);
 
 /// <summary>One step's form: the values to show (a draft, the previous answer, what was just sent) and what was wrong.</summary>
 public sealed record StepFormModel(
@@ -23,4 +25,5 @@ public sealed record StepFormModel(
     IReadOnlyDictionary<string, string?> Values,
     string? Error,
     ValidationErrors? Errors,
-    string? Note);
+    string? Note,
+    IReadOnlyList<string>? Suggestions = null);

@@ -31,7 +31,8 @@ public sealed record TownModel(
     IReadOnlyList<StepColumn> AllSteps,
     IReadOnlyList<StepColumn> Columns,
     TownFilter Filter,
-    IReadOnlyList<TownRow> Rows);
+    IReadOnlyList<TownRow> Rows,
+    bool Reviews = true);
 
 /// <summary>A town on the city page; <see cref="Steps"/> is villages × the year's steps.</summary>
 /// <param name="Meetings">Each quarter's exchange meeting: held (its date), missed, open, not yet.</param>
@@ -42,4 +43,4 @@ public sealed record CityTown(string Id, string Name, int Approved, int Steps, i
 
 public sealed record RecommendedCase(string TownName, string VillageId, string VillageName, string Step, string StepTitle, int Quarter, string MeetingDate);
 
-public sealed record CityModel(PageChrome Chrome, int Year, IReadOnlyList<RecommendedCase> Recommended, IReadOnlyList<CityTown> Towns);
+public sealed record CityModel(PageChrome Chrome, int Year, IReadOnlyList<RecommendedCase> Recommended, IReadOnlyList<CityTown> Towns, bool Administers = true);

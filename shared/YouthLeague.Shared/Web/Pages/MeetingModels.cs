@@ -22,6 +22,9 @@ public sealed record MeetingModel(
 
     public string TitleOf(string step) => StepTitles.GetValueOrDefault(step) ?? step;
 
+    /// <summary>The agenda as recorded with the meeting, else as the pack builds it now.</summary>
+    public IReadOnlyList<string> Agenda => Pack.Record?.Agenda is { Count: > 0 } recorded ? recorded : MeetingRules.Agenda(Pack, TitleOf, StepsPerVillage);
+
     /// <summary>A recommended case by its key "village|step": the candidate's names when it is still one, else the key's parts.</summary>
     public string Describe(string key)
     {
