@@ -28,10 +28,10 @@ public enum IntentState
 /// <see cref="Partition"/> of the Checklists table); after writing its record it confirms the intent (an update on
 /// the ETag it noted), then sends the event. The intent stays until the projection shows the submission: the
 /// projection removes it once it has written the submission's audit row (applied or refused). An intent older than
-/// <see cref="Delay"/> belongs to a dead request or to an event not processed: if it was confirmed and the audit row is
-/// there, it is removed; if confirmed and not shown, the event is sent again (the orchestration ignores a repeat by its
-/// command id) and the intent is looked at again after a growing wait (the delay, doubled each time, at most
-/// <see cref="MaxRetryWait"/>); if not confirmed, the repair first claims it (an update on the ETag it read, so a
+/// <see cref="Delay"/> belongs to a dead request; a confirmed one is looked at only <see cref="FirstResendAfter"/> after its
+/// confirmation (its event may just be queued): if the audit row is there, it is removed; if not shown, the event is sent
+/// again (the orchestration ignores a repeat by its command id) and the intent is looked at again after a growing wait
+/// (<see cref="FirstResendAfter"/>, doubled each time, at most <see cref="MaxRetryWait"/>); if not confirmed, the repair first claims it (an update on the ETag it read, so a
 /// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
 /// and any ledger pin. A request that finds its intent claimed when it confirms undoes its record and answers 503
 /// ("send again"). A pass handles at most <see cref="MaxPerPass"/> intents; the rest wait for the next pass.
@@ -51,7 +51,18 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
     /// <summary>The longest wait between two re-sends of one submission's event.</summary>
     public static readonly TimeSpan MaxRetryWait = TimeSpan.FromHours(1);
 
+    /// <summary>How many repair delays a confirmed intent waits before its event is first sent again.</summary>
+    public const int FirstResendDelays = 5;
+
     public TimeSpan Delay => delay;
+
+    /// <summary>
+    /// How long after its confirmation a submission may stay off its checklist before its event is sent again: several
+    /// repair delays, not one. An event is lost rarely; one merely queued behind others (a host restarted, a busy task hub)
+    /// is common at peaks, and a re-send of each of those would add an orchestration episode per submission to the
+    /// backlog that made them late (10 min in production, 50 s in the fault tests' 10 s delay).
+    /// </summary>
+    public TimeSpan FirstResendAfter => delay * FirstResendDelays;
 
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
@@ -108,7 +119,8 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
     /// <summary>Marks the intent recorded (its record is written): first on <paramref name="noted"/>, else on whatever is there now.</summary>
     public async Task<IntentState> ConfirmAsync(string id, ETag? noted, CancellationToken cancellationToken)
     {
-        var confirm = new TableEntity(Partition, id) { ["Recorded"] = true };
+        // The repair's query (NotedAt older than the delay) finds a confirmed intent only FirstResendAfter from now.
+        var confirm = new TableEntity(Partition, id) { ["Recorded"] = true, ["NotedAt"] = clock.GetUtcNow() - delay + FirstResendAfter };
         if (noted is { } etag)
         {
             try
@@ -267,13 +279,13 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         (await Checklists.GetEntityIfExistsAsync<TableEntity>(pk, Keys.Audit(id), select: ["RowKey"], cancellationToken: cancellationToken)).HasValue;
 
     /// <summary>
-    /// Keeps a re-sent intent for the next look: its NotedAt moves so that the repair's query finds it again after the
-    /// delay doubled per re-send (at most <see cref="MaxRetryWait"/>). On the ETag read: an intent that changed meanwhile
+    /// Keeps a re-sent intent for the next look: its NotedAt moves so that the repair's query finds it again after
+    /// <see cref="FirstResendAfter"/> doubled per re-send (at most <see cref="MaxRetryWait"/>). On the ETag read: an intent that changed meanwhile
     /// (removed by the projection, renewed by a resend) is left as it is now.
     /// </summary>
     private async Task LookAgainLaterAsync(TableEntity intent, int times, bool legacy, CancellationToken cancellationToken)
     {
-        var wait = TimeSpan.FromTicks(Math.Min(MaxRetryWait.Ticks, delay.Ticks * (1L << Math.Min(times, 20))));
+        var wait = TimeSpan.FromTicks(Math.Min(MaxRetryWait.Ticks, FirstResendAfter.Ticks * (1L << Math.Min(times, 20))));
         var update = new TableEntity(Partition, intent.RowKey)
         {
             ["NotedAt"] = clock.GetUtcNow() - delay + wait,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Xunit.Abstractions;
 using YouthLeague.Tests.Infrastructure;
 
@@ -51,15 +52,30 @@ public sealed class HostKillTests(Azurite azurite, ITestOutputHelper output)
         // A client that heard nothing sends again with the same key (what Idempotency-Key is for): one submission each, processed once.
         // (A client of its own with a longer timeout: on a loaded machine the first requests after the restarts can exceed Http's 30 s.)
         using var patient = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        // What the repair did meanwhile (from the host's log): events of accepted submissions sent again, leftovers deleted.
+        output.WriteLine($"repair: {Count(host.Output, "is not on its checklist yet")} events sent again, " +
+            $"{Count(host.Output, "was never confirmed")} unconfirmed submissions deleted");
         foreach (var a in failed)
         {
+            var started = Stopwatch.StartNew();
             var again = await Burst.SubmitAsync(patient, tokens[a.Village], a.Village, a.Step, a.Key);
-            Assert.True(again.Accepted, $"resend of {a.Village}/{a.Step}: {again.Status} {again.Error}");
+            Assert.True(again.Accepted, $"resend of {a.Village}/{a.Step} ({states[a]} before, answered after {started.ElapsedMilliseconds} ms): {again.Status} {again.Error}");
             Assert.Equal(a.ExpectedId, again.SubmissionId);
         }
 
         var resent = failed.Select(a => a with { Status = 202, SubmissionId = a.ExpectedId }).ToList();
         var after = await Burst.SettleAsync(azurite.ConnectionString, resent, Burst.SettleTimeout);
         Assert.All(resent, a => Assert.True(after[a] == Stored.Complete, $"resent {a.Village}/{a.Step} is {after[a]}"));
+    }
+
+    private static int Count(string text, string what)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+        {
+            n++;
+        }
+
+        return n;
     }
 }

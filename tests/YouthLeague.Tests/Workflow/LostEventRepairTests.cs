@@ -70,6 +70,12 @@ public sealed class LostEventRepairTests(Azurite azurite)
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    /// <summary>The system clock, moved on.</summary>
+    private sealed class Ahead(TimeSpan by) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
+    }
+
     [Fact]
     public async Task AcceptedSubmission_EventLost_RepairSendsItAgainUntilItIsShownThenForgetsIt()
     {
@@ -104,8 +110,16 @@ public sealed class LostEventRepairTests(Azurite azurite)
         Assert.True(intent.HasValue, "the intent must stay until the submission is on its checklist");
         Assert.True(intent.Value!.GetBoolean("Recorded"));
 
-        // A repair pass whose event is lost again: the intent stays, counted, for the next pass.
-        var repair = new SubmissionRepair(storage, TimeProvider.System, TimeSpan.Zero, NullLogger<SubmissionRepair>.Instance);
+        // Past the repair delay but before the first re-send: an event maybe still queued is not sent again yet.
+        var app = services.GetRequiredService<SubmissionRepair>();
+        await new SubmissionRepair(storage, new Ahead(app.Delay + TimeSpan.FromSeconds(30)), app.Delay, NullLogger<SubmissionRepair>.Instance).RunAsync(lossy);
+        Assert.Equal(1, lossy.DroppedFor(instance));
+        Assert.Null(table.GetEntity<TableEntity>(SubmissionRepair.Partition, id).Value.GetInt32("Resent"));
+
+        // A repair pass whose event is lost again: the intent stays, counted, for the next pass. (Its clock is past the
+        // app's first re-send of a confirmed intent, and it waits no delay itself: every pass here is due.)
+        var later = new Ahead(app.FirstResendAfter + TimeSpan.FromMinutes(1));
+        var repair = new SubmissionRepair(storage, later, TimeSpan.Zero, NullLogger<SubmissionRepair>.Instance);
         var (resent, _) = await repair.RunAsync(lossy);
         Assert.True(resent >= 1, $"resent {resent}");
         Assert.Equal(2, lossy.DroppedFor(instance));
