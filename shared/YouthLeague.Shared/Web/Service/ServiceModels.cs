@@ -12,7 +12,8 @@ public sealed record YearAdminModel(
     string DefinitionSource,
     IReadOnlyList<Years.StuckChecklist> Stuck,
     string? Message,
-    string? Error);
+    string? Error,
+    Years.ClosingDateStatus? ClosingChange = null);
 
 /// <summary>The city's administration index: every admin page, one link each.</summary>
 public sealed record AdminHomeModel(PageChrome Chrome, int Year);

@@ -9,7 +9,7 @@ using YouthLeague.Years;
 namespace YouthLeague.Web.Service;
 
 /// <summary>The city's year page: thin handlers over YearService and StuckChecklists.</summary>
-public sealed class YearAdminPages(YearService years, StuckChecklists stuck, ChecklistDefinitions definitions, Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer)
+public sealed class YearAdminPages(YearService years, StuckChecklists stuck, ClosingDates closingDates, ChecklistDefinitions definitions, Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer)
 {
     public async Task<IActionResult> ShowAsync(HttpRequest req, string year, DurableTaskClient client, string? message = null, string? error = null, int status = 200)
     {
@@ -28,8 +28,9 @@ public sealed class YearAdminPages(YearService years, StuckChecklists stuck, Che
         var shown = await years.DefinitionAsync(y, ct);
         var view = await years.ViewAsync(y, client, ct);
         var stuckList = view.OpenedAt is null ? [] : await stuck.ListAsync(y, client, ct);
+        var change = view.OpenedAt is null ? null : await closingDates.LastChangeAsync(y, client, ct);
         return await renderer.PageAsync<YearAdminPage, YearAdminModel>(
-            new(await support.ChromeAsync(req, who.Principal!), view, shown?.Definition, shown?.Source ?? "", stuckList, message, error), status);
+            new(await support.ChromeAsync(req, who.Principal!), view, shown?.Definition, shown?.Source ?? "", stuckList, message, error, change), status);
     }
 
     public async Task<IActionResult> ActAsync(HttpRequest req, string year, DurableTaskClient client)
@@ -66,6 +67,16 @@ public sealed class YearAdminPages(YearService years, StuckChecklists stuck, Che
                 return outcome.Ok
                     ? await ShowAsync(req, year, client, $"已开始为 {result!.Started} 个村开启清单（{result.AlreadyRunning} 个已在进行）")
                     : await ShowAsync(req, year, client, error: string.Join("；", [outcome.Title, .. outcome.Errors ?? []]), status: outcome.Status);
+            case "closes-on":
+                if (!DateOnly.TryParseExact(form["closesOn"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var newDate))
+                {
+                    return await ShowAsync(req, year, client, error: "请选择新的收尾截止日期", status: 400);
+                }
+
+                var (changed, run) = await closingDates.ChangeAsync(actor, y, newDate, client, ct);
+                return !changed.Ok
+                    ? await ShowAsync(req, year, client, error: string.Join("；", [changed.Title, .. changed.Errors ?? []]), status: changed.Status)
+                    : await ShowAsync(req, year, client, run is null ? "收尾截止日期没有变化" : $"收尾截止日期已改为 {newDate:yyyy-MM-dd}，正在通知各村的清单");
             case "restart":
                 var village = form["village"].ToString();
                 if (!Routes.IsId(village) || definitions.Find(y) is not { } definition)
