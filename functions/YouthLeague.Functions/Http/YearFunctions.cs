@@ -82,16 +82,10 @@ public sealed class YearFunctions(YearService years, StuckChecklists stuck, Clos
         [DurableClient] DurableTaskClient client,
         string year)
     {
-        var (y, who, denied) = await CityAsync(req, year);
+        var (y, who, closesOn, denied) = await CityWithClosesOnAsync(req, year);
         if (denied is not null)
         {
             return denied;
-        }
-
-        var (closesOn, bad) = await ClosesOnAsync(req);
-        if (bad is not null)
-        {
-            return bad;
         }
 
         var (outcome, result) = await years.OpenAsync(who!.Username, y, client, closesOn, req.HttpContext.RequestAborted);
@@ -105,16 +99,10 @@ public sealed class YearFunctions(YearService years, StuckChecklists stuck, Clos
         [DurableClient] DurableTaskClient client,
         string year)
     {
-        var (y, who, denied) = await CityAsync(req, year);
-        if (denied is not null)
+        var (y, who, closesOn, denied) = await CityWithClosesOnAsync(req, year);
+        if (denied is not null || closesOn is null)
         {
-            return denied;
-        }
-
-        var (closesOn, bad) = await ClosesOnAsync(req);
-        if (bad is not null || closesOn is null)
-        {
-            return bad ?? Problems.Create(400, "请求内容无效：需要 closesOn（yyyy-MM-dd）");
+            return denied ?? Problems.Create(400, "请求内容无效：需要 closesOn（yyyy-MM-dd）");
         }
 
         var (outcome, run) = await closingDates.ChangeAsync(who!.Username, y, closesOn.Value, client, req.HttpContext.RequestAborted);
@@ -188,6 +176,14 @@ public sealed class YearFunctions(YearService years, StuckChecklists stuck, Clos
 
     private static ObjectResult Fail(YearOutcome outcome) =>
         Problems.Create(outcome.Status, outcome.Title ?? "操作失败", outcome.Errors is { Count: > 0 } e ? new Dictionary<string, string[]> { ["definition"] = [.. e] } : null);
+
+    /// <summary>A city request with the optional {"closesOn":"yyyy-MM-dd"} of its JSON body, or the refusal.</summary>
+    private async Task<(int Year, Principal? Who, DateOnly? ClosesOn, IActionResult? Denied)> CityWithClosesOnAsync(HttpRequest req, string year)
+    {
+        var (y, who, denied) = await CityAsync(req, year);
+        var (closesOn, bad) = denied is null ? await ClosesOnAsync(req) : (null, null);
+        return (y, who, closesOn, denied ?? bad);
+    }
 
     /// <summary>The optional {"closesOn":"yyyy-MM-dd"} of a JSON body, or the 400 saying what is wrong with it.</summary>
     private static async Task<(DateOnly? ClosesOn, IActionResult? Bad)> ClosesOnAsync(HttpRequest req)

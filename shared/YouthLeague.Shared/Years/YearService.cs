@@ -102,7 +102,8 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
 
         row ??= new YearEntity { PartitionKey = YearEntity.Partition, RowKey = Key(year) };
         var wasPublished = row.Status == YearStatus.Published;
-        row.DefinitionJson = DefinitionJson.Write(definition);
+        // As submitted (normalised), so parts of the definition this code does not know are kept.
+        row.DefinitionJson = DefinitionJson.TryParseObject(json) is { } submitted ? DefinitionJson.Normalize(submitted) : DefinitionJson.Write(definition);
         row.Status = YearStatus.Draft;
         row.PublishedAt = null;
         row.PublishedBy = null;
@@ -138,7 +139,7 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
         }
 
         row ??= new YearEntity { PartitionKey = YearEntity.Partition, RowKey = Key(year) };
-        row.DefinitionJson = DefinitionJson.Write(shown.Definition);
+        row.DefinitionJson = shown.Source == "stored" && row.DefinitionJson.Length > 0 ? row.DefinitionJson : DefinitionJson.Write(shown.Definition);
         row.Status = YearStatus.Published;
         row.PublishedAt = clock.GetUtcNow();
         row.PublishedBy = actor;

@@ -32,7 +32,7 @@ public sealed record InvitesModel(PageChrome Chrome, IReadOnlyList<Org.InviteShe
 
 public sealed record AuditModel(PageChrome Chrome, Audit.AuditRange Range, IReadOnlyList<Audit.AdminAction> Actions, string? Error);
 
-/// <summary>A year's definition as editable JSON, its preview as a secretary will see it, and what was wrong with the last try.</summary>
+/// <summary>A year's definition on its form (and as editable JSON), its preview as a secretary will see it, and what was wrong with the last try.</summary>
 public sealed record DefinitionEditModel(
     PageChrome Chrome,
     int Year,
@@ -42,4 +42,5 @@ public sealed record DefinitionEditModel(
     string Status,
     bool Opened,
     IReadOnlyList<string> Errors,
-    string? Message);
+    string? Message,
+    Years.DefinitionFormView? Form = null);
