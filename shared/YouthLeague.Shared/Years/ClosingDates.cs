@@ -70,6 +70,14 @@ public sealed class ClosingDates(YearService years, StorageClients storage, Audi
 
         if (closesOn == current)
         {
+            // Told already, unless the last change stopped (a crash) between writing the row and starting its orchestration.
+            if (row.ClosesOnRevision > 0 && await client.GetInstanceAsync(InstanceId(year, row.ClosesOnRevision), cancellationToken) is null)
+            {
+                var again = new ClosingDateRun(year, closesOn, row.ClosesOnRevision);
+                await TellAsync(client, again, cancellationToken);
+                return (new YearOutcome(202), again);
+            }
+
             return (new YearOutcome(200), null);
         }
 
@@ -81,14 +89,17 @@ public sealed class ClosingDates(YearService years, StorageClients storage, Audi
         }
 
         var run = new ClosingDateRun(year, closesOn, row.ClosesOnRevision);
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            ClosingDateNames.ClosingDateOrchestrator,
-            run,
-            new StartOrchestrationOptions(InstanceId(year, run.Revision)).WithDedupeStatuses(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Completed),
-            cancellationToken);
+        await TellAsync(client, run, cancellationToken);
         await audit.RecordAsync(actor, AuditLog.Actions.ClosingDateChanged, $"{year}", $"收尾截止 {current:yyyy-MM-dd} → {closesOn:yyyy-MM-dd}", cancellationToken);
         return (new YearOutcome(202), run);
     }
+
+    private static Task TellAsync(DurableTaskClient client, ClosingDateRun run, CancellationToken cancellationToken) =>
+        client.ScheduleNewOrchestrationInstanceAsync(
+            ClosingDateNames.ClosingDateOrchestrator,
+            run,
+            new StartOrchestrationOptions(InstanceId(run.Year, run.Revision)).WithDedupeStatuses(OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Completed),
+            cancellationToken);
 
     /// <summary>The last change of a year's closing date and, once its orchestration is done, its tally; null if never changed.</summary>
     public async Task<ClosingDateStatus?> LastChangeAsync(int year, DurableTaskClient client, CancellationToken cancellationToken = default)
