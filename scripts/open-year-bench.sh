@@ -65,3 +65,5 @@ done
 echo "opening of $villages villages: $(since "$t") s from the POST to the last checklist started (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 instances=$(grep -c "PopReceiptMismatch" "$dir/host.log" || true)
 echo "PopReceiptMismatch lines in the host log: $instances"
+# A checklist started mid-year must not run the past quarters' reviews (they compete with the opening's starts).
+echo "quarterly reviews in the host log: $(grep -c "reviewed for" "$dir/host.log" || true) (60 s later: $(sleep 60; grep -c "reviewed for" "$dir/host.log" || true))"

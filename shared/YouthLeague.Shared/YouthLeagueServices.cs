@@ -32,6 +32,7 @@ public static class YouthLeagueServices
             sp.GetRequiredService<Audit.AuditLog>(), sp.GetRequiredService<TimeProvider>(), config));
         services.AddSingleton<Years.YearOpener>();
         services.AddSingleton<Years.StuckChecklists>();
+        services.AddSingleton<Years.ClosingDates>();
         services.AddSingleton<Org.OrgService>();
         services.AddSingleton<Org.InviteSheet>();
         services.AddSingleton<Setup.SetupService>();

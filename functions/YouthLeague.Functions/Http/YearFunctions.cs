@@ -12,7 +12,7 @@ using YouthLeague.Years;
 namespace YouthLeague.Functions.Http;
 
 /// <summary>A year's checklist definition, its opening, and its stuck checklists (city administrators).</summary>
-public sealed class YearFunctions(YearService years, StuckChecklists stuck, ChecklistDefinitions definitions, Access access)
+public sealed class YearFunctions(YearService years, StuckChecklists stuck, ClosingDates closingDates, ChecklistDefinitions definitions, Access access)
 {
     [Function("GetYearDefinition")]
     public async Task<IActionResult> GetDefinition(
@@ -82,31 +82,33 @@ public sealed class YearFunctions(YearService years, StuckChecklists stuck, Chec
         [DurableClient] DurableTaskClient client,
         string year)
     {
-        var (y, who, denied) = await CityAsync(req, year);
+        var (y, who, closesOn, denied) = await CityWithClosesOnAsync(req, year);
         if (denied is not null)
         {
             return denied;
         }
 
-        DateOnly? closesOn = null;
-        var body = await ReadTextAsync(req, 1000);
-        if (body is { Length: > 0 } && !req.HasFormContentType)
-        {
-            try
-            {
-                if (JsonDocument.Parse(body).RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("closesOn", out var c) && c.ValueKind == JsonValueKind.String)
-                {
-                    closesOn = DateOnly.ParseExact(c.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException)
-            {
-                return Problems.Create(400, "请求内容无效：closesOn 应为 yyyy-MM-dd 格式的日期");
-            }
-        }
-
         var (outcome, result) = await years.OpenAsync(who!.Username, y, client, closesOn, req.HttpContext.RequestAborted);
         return outcome.Ok ? new ObjectResult(result) { StatusCode = 202 } : Fail(outcome);
+    }
+
+    /// <summary>Moves the year's closing date after the opening (until the year is closed): body {"closesOn":"yyyy-MM-dd"}.</summary>
+    [Function("ChangeClosingDate")]
+    public async Task<IActionResult> ChangeClosingDate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/years/{year}/closes-on")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string year)
+    {
+        var (y, who, closesOn, denied) = await CityWithClosesOnAsync(req, year);
+        if (denied is not null || closesOn is null)
+        {
+            return denied ?? Problems.Create(400, "请求内容无效：需要 closesOn（yyyy-MM-dd）");
+        }
+
+        var (outcome, run) = await closingDates.ChangeAsync(who!.Username, y, closesOn.Value, client, req.HttpContext.RequestAborted);
+        return outcome.Ok
+            ? new ObjectResult(new { closesOn = closesOn.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), revision = run?.Revision, changed = run is not null }) { StatusCode = outcome.Status }
+            : Fail(outcome);
     }
 
     [Function("GetYear")]
@@ -174,6 +176,40 @@ public sealed class YearFunctions(YearService years, StuckChecklists stuck, Chec
 
     private static ObjectResult Fail(YearOutcome outcome) =>
         Problems.Create(outcome.Status, outcome.Title ?? "操作失败", outcome.Errors is { Count: > 0 } e ? new Dictionary<string, string[]> { ["definition"] = [.. e] } : null);
+
+    /// <summary>A city request with the optional {"closesOn":"yyyy-MM-dd"} of its JSON body, or the refusal.</summary>
+    private async Task<(int Year, Principal? Who, DateOnly? ClosesOn, IActionResult? Denied)> CityWithClosesOnAsync(HttpRequest req, string year)
+    {
+        var (y, who, denied) = await CityAsync(req, year);
+        var (closesOn, bad) = denied is null ? await ClosesOnAsync(req) : (null, null);
+        return (y, who, closesOn, denied ?? bad);
+    }
+
+    /// <summary>The optional {"closesOn":"yyyy-MM-dd"} of a JSON body, or the 400 saying what is wrong with it.</summary>
+    private static async Task<(DateOnly? ClosesOn, IActionResult? Bad)> ClosesOnAsync(HttpRequest req)
+    {
+        var body = await ReadTextAsync(req, 1000);
+        if (body is null)
+        {
+            return (null, Problems.Create(413, "请求内容过长"));
+        }
+
+        if (body.Length == 0 || req.HasFormContentType)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return JsonDocument.Parse(body).RootElement is { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("closesOn", out var c) && c.ValueKind == JsonValueKind.String
+                ? (DateOnly.ParseExact(c.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture), null)
+                : (null, null);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return (null, Problems.Create(400, "请求内容无效：closesOn 应为 yyyy-MM-dd 格式的日期"));
+        }
+    }
 
     /// <summary>The body as text, or null when it is longer than <paramref name="maxChars"/>.</summary>
     private static async Task<string?> ReadTextAsync(HttpRequest req, int maxChars)

@@ -39,6 +39,7 @@ public sealed class AuditLog(StorageClients storage, TimeProvider clock)
         public const string DefinitionPublished = "definition.publish";
         public const string YearOpened = "year.open";
         public const string ChecklistRestarted = "checklist.restart";
+        public const string ClosingDateChanged = "year.closes-on";
     }
 
     public static readonly IReadOnlyDictionary<string, string> ActionNames = new Dictionary<string, string>
@@ -55,6 +56,7 @@ public sealed class AuditLog(StorageClients storage, TimeProvider clock)
         [Actions.DefinitionPublished] = "发布年度清单",
         [Actions.YearOpened] = "开启年度",
         [Actions.ChecklistRestarted] = "重启停滞的清单",
+        [Actions.ClosingDateChanged] = "修改收尾截止日期",
     };
 
     private TableClient Table => storage.Table(TableNames.Audit);

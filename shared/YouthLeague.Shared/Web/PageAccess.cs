@@ -6,9 +6,43 @@ using YouthLeague.Web.Pages;
 
 namespace YouthLeague.Web;
 
+/// <summary>A page request that passed its preamble: who asks, the year of the route (0 when it has none), the form (posts).</summary>
+public sealed record PageRequest(Principal Principal, int Year, IFormCollection? Form);
+
 /// <summary>The access check's refusals as people see them in a browser: sign-in page, or a page saying why.</summary>
-public sealed class PageAccess(PageRenderer renderer)
+public sealed class PageAccess(PageRenderer renderer, Access access)
 {
+    /// <summary>The preamble, then <paramref name="handle"/> with what it found; the refusal when it failed.</summary>
+    public async Task<IActionResult> HandleAsync(
+        HttpRequest req, Func<Principal, bool> allowed, string deniedTitle, Func<PageRequest, Task<IActionResult>> handle, string? year = null, bool readForm = false)
+    {
+        var (page, refusal) = await RequireAsync(req, allowed, deniedTitle, year, readForm);
+        return page is null ? refusal! : await handle(page);
+    }
+
+    /// <summary>
+    /// The preamble of a page handler in one call: the access check (else the sign-in page or the refusal), the route's
+    /// year when it has one (else "not found"), the form body for a post (else the page saying why it cannot be read).
+    /// </summary>
+    public async Task<(PageRequest? Page, IActionResult? Refusal)> RequireAsync(
+        HttpRequest req, Func<Principal, bool> allowed, string deniedTitle, string? year = null, bool readForm = false)
+    {
+        var who = await access.RequireAsync(req, allowed, deniedTitle);
+        if (!who.Allowed)
+        {
+            return (null, await RefusalAsync(who));
+        }
+
+        var y = 0;
+        if (year is not null && !Routes.TryYear(year, out y))
+        {
+            return (null, await NotFoundAsync(who, "年份无效"));
+        }
+
+        var (form, refusal) = readForm ? await ReadFormAsync(req) : (null, null);
+        return refusal is null ? (new PageRequest(who.Principal!, y, form), null) : (null, refusal);
+    }
+
     public async Task<IActionResult> RefusalAsync(AccessResult result) => result.Denied!.StatusCode switch
     {
         401 => new RedirectResult("/login"),

@@ -8,7 +8,8 @@ namespace YouthLeague.Workflow;
 /// One village's year. Waits for commands (submissions, reviews) and for the end of the current
 /// quarter; at each quarter end records the quarterly review and continues as new with the next
 /// quarter; after the fourth it waits in the closing window (version 2) for reviews and resubmissions of returned
-/// items until the closing date, then closes the year with the assessment and completes.
+/// items until the closing date, then closes the year with the assessment and completes. From version 4 the closing
+/// date can be changed until then (<see cref="ClosingDateChange"/>).
 /// History stays bounded: at most <see cref="MaxCommandsPerGeneration"/> commands per generation,
 /// then continue-as-new (unprocessed events are kept).
 /// </summary>
@@ -36,22 +37,36 @@ public static class ChecklistOrchestration
         // One waiter at a time, never cancelled: a cancelled waiter could still swallow an event. While no waiter
         // is pending (during an activity), new events stay buffered, and continue-as-new carries them over.
         var command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
+
+        // Version 4: a changed closing date may arrive at any time (never cancelled either). Older versions never wait for it.
+        var closing = run.Version >= ChecklistRun.ClosingDateChangeVersion ? WaitForClosingDate(context) : null;
         while (true)
         {
             using var cts = new CancellationTokenSource();
             var timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
-            var winner = await Task.WhenAny(command, timer);
+            var winner = closing is null ? await Task.WhenAny(command, timer) : await Task.WhenAny(command, timer, closing);
             if (winner == command)
             {
                 cts.Cancel();
                 state = await HandleAsync(context, run, state, await command, log);
                 if (++handled >= MaxCommandsPerGeneration)
                 {
-                    ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
+                    ContinueAsNew(context, Taken(run, closing) with { State = state, Generation = run.Generation + 1 });
                     return null;
                 }
 
                 command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
+                continue;
+            }
+
+            if (winner == closing)
+            {
+                // Kept for the rest of the year; in the closing window the wait now ends at the new date's end.
+                cts.Cancel();
+                run = run.With(await closing!);
+                quarterEnd = run.WaitEnds;
+                log.LogInformation("Closing date of {VillageId} set to {ClosesOn}", state.VillageId, run.ClosesOn);
+                closing = WaitForClosingDate(context);
                 continue;
             }
 
@@ -66,6 +81,14 @@ public static class ChecklistOrchestration
             if (command.IsCompletedSuccessfully)
             {
                 state = await HandleAsync(context, run, state, await command, log);
+            }
+
+            // A closing date changed at the moment the window ended: if it is later, the window goes on.
+            run = Taken(run, closing);
+            if (closing is not null && run.InClosingWindow && run.WaitEnds > context.CurrentUtcDateTime)
+            {
+                ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
+                return null;
             }
 
             // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
@@ -100,8 +123,27 @@ public static class ChecklistOrchestration
             carried.Add(buffered.GetAwaiter().GetResult()); // completed: it came from the buffer
         }
 
+        // Version 4: closing-date changes buffered the same way travel as the date they set.
+        while (next.Version >= ChecklistRun.ClosingDateChangeVersion)
+        {
+            var buffered = WaitForClosingDate(context);
+            if (!buffered.IsCompletedSuccessfully)
+            {
+                break;
+            }
+
+            next = next.With(buffered.GetAwaiter().GetResult());
+        }
+
         context.ContinueAsNew(next with { Carried = carried }, preserveUnprocessedEvents: true);
     }
+
+    private static Task<ClosingDateChange> WaitForClosingDate(TaskOrchestrationContext context) =>
+        context.WaitForExternalEvent<ClosingDateChange>(WorkflowNames.ClosingDateEvent);
+
+    /// <summary>The run with a closing-date change that has arrived but was not handled yet (version 4).</summary>
+    private static ChecklistRun Taken(ChecklistRun run, Task<ClosingDateChange>? closing) =>
+        closing is { IsCompletedSuccessfully: true } ? run.With(closing.GetAwaiter().GetResult()) : run;
 
     private static async Task<ChecklistState> HandleAsync(
         TaskOrchestrationContext context, ChecklistRun run, ChecklistState state, ChecklistCommand command, ILogger log)

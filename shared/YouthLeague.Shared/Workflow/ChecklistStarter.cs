@@ -12,9 +12,13 @@ public enum StartOutcome { Started, AlreadyRunning, AlreadyClosed }
 /// <summary>
 /// Starts a village-year's checklist exactly once. A second start never resets it: the projection
 /// rows are added (not replaced) and the schedule call refuses to replace a running instance.
+/// A checklist starts in the quarter its calendar is in now (a year opened in December, a village added mid-year):
+/// the quarterly reviews of quarters already over are not run for it (docs/workflow.md, "Opening a year").
 /// </summary>
-public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions)
+public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions, TimeProvider? clock = null)
 {
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+
     public Task<StartOutcome> StartAsync(
         DurableTaskClient client, int year, string villageId, string townId, ChecklistCalendar calendar, CancellationToken cancellationToken = default) =>
         StartAsync(client, year, villageId, townId, calendar, closesOn: null, cancellationToken);
@@ -25,7 +29,8 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
     {
         var instanceId = WorkflowNames.InstanceId(year, villageId);
         var definition = definitions.For(year);
-        var run = ChecklistRun.Start(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar, closesOn);
+        var run = ChecklistRun.Start(ChecklistState.New(year, villageId, definition.Steps.Select(s => s.Key)), townId, calendar, closesOn)
+            with { Quarter = StartingQuarter(calendar, clock.GetUtcNow()) };
         var existing = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         switch (existing?.RuntimeStatus)
         {
@@ -58,6 +63,9 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         await AddInitialRowsAsync(run, cancellationToken);
         return StartOutcome.Started;
     }
+
+    /// <summary>The quarter a checklist started at <paramref name="now"/> begins in: 1..4, or the closing window once the year is over.</summary>
+    public static int StartingQuarter(ChecklistCalendar calendar, DateTimeOffset now) => Math.Min(calendar.QuarterAt(now), ChecklistRun.ClosingQuarter);
 
     private static async Task<bool> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {

@@ -11,5 +11,8 @@ public static class WorkflowNames
     /// <summary>The one external event a checklist waits for: submissions and reviews alike, so their order is kept.</summary>
     public const string CommandEvent = "ChecklistCommand";
 
+    /// <summary>The closing date changed (version 4 and later; <see cref="ClosingDateChange"/>).</summary>
+    public const string ClosingDateEvent = "ClosingDateChange";
+
     public static string InstanceId(int year, string villageId) => $"checklist-{year}-{villageId}";
 }

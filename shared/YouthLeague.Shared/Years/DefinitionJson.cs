@@ -29,6 +29,22 @@ public static class DefinitionJson
 
     public static string Write(ChecklistDefinition definition) => JsonSerializer.Serialize(definition, Options);
 
+    /// <summary>A definition's JSON as stored: every part kept (also those this code does not know), indented alike.</summary>
+    public static string Normalize(JsonNode root) => root.ToJsonString(Options);
+
+    /// <summary>The JSON object in <paramref name="json"/>, or null when it is not one.</summary>
+    public static JsonObject? TryParseObject(string? json)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(json) || json.Length > MaxChars ? null : JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Parses and checks a definition for <paramref name="year"/>; the definition only when there is no error.</summary>
     public static (ChecklistDefinition? Definition, List<string> Errors) Read(string? json, int year)
     {

@@ -108,7 +108,7 @@ public sealed class StuckChecklists(StorageClients storage, YearService years, A
         }
 
         var (calendar, closesOn) = opened.Value;
-        var quarter = Math.Min(calendar.QuarterAt(clock.GetUtcNow()), ChecklistRun.ClosingQuarter);
+        var quarter = ChecklistStarter.StartingQuarter(calendar, clock.GetUtcNow());
         var run = ChecklistRun.Start(stored.Value.State, stored.Value.TownId, calendar, closesOn) with { Quarter = quarter };
         await client.ScheduleNewOrchestrationInstanceAsync(
             WorkflowNames.ChecklistOrchestrator,

@@ -24,8 +24,11 @@ public sealed class YearEntity : EntityBase
     /// <summary>The calendar the year's checklists run on (JSON of ChecklistCalendar), fixed when the year is opened.</summary>
     public string? CalendarJson { get; set; }
 
-    /// <summary>The last day of the closing window (yyyy-MM-dd), fixed when the year is opened.</summary>
+    /// <summary>The last day of the closing window (yyyy-MM-dd), set when the year is opened; the city may change it until the year closes.</summary>
     public string? ClosesOn { get; set; }
+
+    /// <summary>How many times the closing date was changed after the opening (the revision of the last change, 0 for none).</summary>
+    public long ClosesOnRevision { get; set; }
 }
 
 /// <summary>Row villageId of partition "{year}-opened": the village's checklist for the year exists (the opening's progress).</summary>

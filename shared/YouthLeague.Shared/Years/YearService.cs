@@ -102,7 +102,8 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
 
         row ??= new YearEntity { PartitionKey = YearEntity.Partition, RowKey = Key(year) };
         var wasPublished = row.Status == YearStatus.Published;
-        row.DefinitionJson = DefinitionJson.Write(definition);
+        // As submitted (normalised), so parts of the definition this code does not know are kept.
+        row.DefinitionJson = DefinitionJson.TryParseObject(json) is { } submitted ? DefinitionJson.Normalize(submitted) : DefinitionJson.Write(definition);
         row.Status = YearStatus.Draft;
         row.PublishedAt = null;
         row.PublishedBy = null;
@@ -138,7 +139,7 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
         }
 
         row ??= new YearEntity { PartitionKey = YearEntity.Partition, RowKey = Key(year) };
-        row.DefinitionJson = DefinitionJson.Write(shown.Definition);
+        row.DefinitionJson = shown.Source == "stored" && row.DefinitionJson.Length > 0 ? row.DefinitionJson : DefinitionJson.Write(shown.Definition);
         row.Status = YearStatus.Published;
         row.PublishedAt = clock.GetUtcNow();
         row.PublishedBy = actor;
@@ -180,9 +181,9 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
             return (new YearOutcome(409, $"请先发布 {year} 年度清单，再开启年度"), null);
         }
 
-        if (closesOn is { } c && (c < new DateOnly(year + 1, 1, 1) || c > new DateOnly(year + 1, 6, 30)))
+        if (closesOn is { } c && CheckClosesOn(year, c) is { } outOfRange)
         {
-            return (new YearOutcome(422, "收尾截止日期应在次年 1 月 1 日至 6 月 30 日之间", [$"closesOn: {c:yyyy-MM-dd}"]), null);
+            return (outOfRange, null);
         }
 
         if (row.OpenedAt is null)
@@ -226,6 +227,12 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
         await audit.RecordAsync(actor, AuditLog.Actions.YearOpened, $"{year}", $"共 {villages.Count} 个村，已开启 {already} 个，本次开启 {villages.Count - already} 个；收尾截止 {row.ClosesOn}", cancellationToken);
         return (new YearOutcome(202), new OpenResult(villages.Count, villages.Count - already, already));
     }
+
+    /// <summary>A closing date outside 1 January to 30 June of the next year, refused with the reason; null when it fits.</summary>
+    public static YearOutcome? CheckClosesOn(int year, DateOnly closesOn) =>
+        closesOn < new DateOnly(year + 1, 1, 1) || closesOn > new DateOnly(year + 1, 6, 30)
+            ? new YearOutcome(422, "收尾截止日期应在次年 1 月 1 日至 6 月 30 日之间", [$"closesOn: {closesOn:yyyy-MM-dd}"])
+            : null;
 
     /// <summary>The daily timer: opens the current year (China time) once its definition is published.</summary>
     public async Task<bool> OpenCurrentYearIfDueAsync(DurableTaskClient client, CancellationToken cancellationToken = default)
@@ -351,7 +358,8 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
     private static async Task<bool> IsRunningAsync(DurableTaskClient client, int year, CancellationToken cancellationToken) =>
         (await client.GetInstanceAsync(OpeningInstanceId(year), cancellationToken))?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending;
 
-    private async Task<bool> TryWriteAsync(YearEntity row, CancellationToken cancellationToken)
+    /// <summary>Writes the year's row if nobody changed it since it was read (false when someone did).</summary>
+    public async Task<bool> TryWriteAsync(YearEntity row, CancellationToken cancellationToken)
     {
         try
         {

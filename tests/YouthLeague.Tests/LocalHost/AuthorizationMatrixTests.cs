@@ -103,6 +103,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("GetYear", (c, _) => Get("/api/years/2026"), SignedIn),
         ("ListStuckChecklists", (c, _) => Get("/api/years/2026/stuck"), CityOnly),
         ("RestartStuckChecklist", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/years/2026/stuck/{c.Village}/restart"), CityOnly),
+        ("ChangeClosingDate", (c, _) => Json(HttpMethod.Post, "/api/years/2026/closes-on", new { closesOn = "2027-02-28" }), CityOnly),
         ("ImportOrg", (c, _) => Form("/api/org/import?dryRun=true"), CityOnly),
         ("ExportInvites", (c, _) => Get("/api/org/invites.xlsx"), TownOrCityStaff),
         ("ReissueInvite", (c, _) => new HttpRequestMessage(HttpMethod.Post, $"/api/org/invites/{c.Spare}"), VillageReview),

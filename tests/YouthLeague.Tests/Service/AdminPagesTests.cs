@@ -33,6 +33,51 @@ public sealed partial class AdminPagesTests
         return new MultipartFormDataContent { { new StringContent("preview"), "intent" }, { file, "file", "org.csv" } };
     }
 
+    [GeneratedRegex("<form[^>]*>((?:(?!</form>).)*name=\"base\"(?:(?!</form>).)*)</form>", RegexOptions.Singleline)]
+    private static partial Regex EditorForm();
+
+    [GeneratedRegex("<textarea\\b([^>]*)>(.*?)</textarea>|<select\\b([^>]*)>(.*?)</select>|<input\\b([^>]*)>", RegexOptions.Singleline)]
+    private static partial Regex Control();
+
+    [GeneratedRegex("([a-zA-Z][\\w.-]*)(?:=\"([^\"]*)\")?")]
+    private static partial Regex Attribute();
+
+    [GeneratedRegex("<option value=\"([^\"]*)\" selected")]
+    private static partial Regex SelectedOption();
+
+    /// <summary>What a browser would post for the definition's form as rendered: inputs, ticked boxes, textareas, selected options.</summary>
+    private static List<KeyValuePair<string, string>> EditorFields(string html)
+    {
+        var form = EditorForm().Match(html);
+        Assert.True(form.Success, "no definition form on the page");
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (Match c in Control().Matches(form.Groups[1].Value))
+        {
+            var (kind, raw) = c.Groups[1].Success ? ("textarea", c.Groups[1].Value) : c.Groups[3].Success ? ("select", c.Groups[3].Value) : ("input", c.Groups[5].Value);
+            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (Match a in Attribute().Matches(raw))
+            {
+                attributes.TryAdd(a.Groups[1].Value, WebUtility.HtmlDecode(a.Groups[2].Value));
+            }
+
+            if (!attributes.TryGetValue("name", out var name) || (kind == "input" && attributes.GetValueOrDefault("type") == "checkbox" && !attributes.ContainsKey("checked")))
+            {
+                continue;
+            }
+
+            var value = kind switch
+            {
+                "textarea" => WebUtility.HtmlDecode(c.Groups[2].Value),
+                "select" => WebUtility.HtmlDecode(SelectedOption().Match(c.Groups[4].Value).Groups[1].Value),
+                _ => attributes.GetValueOrDefault("value", ""),
+            };
+            fields.Add(new(name, value));
+        }
+
+        // Buttons are not posted unless pressed.
+        return fields;
+    }
+
     [Fact]
     public async Task AdminPages_FromEmptyDeployment_OrgImportInvitesAuditAndDefinition()
     {
@@ -176,6 +221,47 @@ public sealed partial class AdminPagesTests
             Assert.DoesNotContain("修改后的第一步", await city.GetStringAsync($"/api/years/{next}/definition"), StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.Redirect, (await city.PostAsync($"/admin/years/{next}/definition", Form(("intent", "save"), ("definition", changed)))).StatusCode);
             Assert.Contains("修改后的第一步", await city.GetStringAsync($"/api/years/{next}/definition"), StringComparison.Ordinal);
+            // The same definition on its form: a field added to the second step with a button (nothing saved yet), filled
+            // in, a wrong date refused with the step named, then saved; the first step's new title is still there.
+            var fields = EditorFields(await city.GetStringAsync($"/admin/years/{next}/definition"));
+            Assert.Equal("修改后的第一步", fields.Single(f => f.Key == "s0.title").Value);
+            var fieldCount = int.Parse(fields.Single(f => f.Key == "s1.fields").Value, System.Globalization.CultureInfo.InvariantCulture);
+            string adjusted;
+            using (var r = await city.PostAsync($"/admin/years/{next}/definition", new FormUrlEncodedContent([.. fields, new("intent", "add-field:1")])))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                adjusted = await r.Content.ReadAsStringAsync();
+                Assert.Contains("已调整，尚未保存", adjusted, StringComparison.Ordinal);
+                Assert.Contains($"id=\"step-1-field-{fieldCount}\"", adjusted, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("签到表编号", await city.GetStringAsync($"/api/years/{next}/definition"), StringComparison.Ordinal);
+            fields = EditorFields(adjusted);
+            void Set(string key, string value)
+            {
+                fields.RemoveAll(f => f.Key == key);
+                fields.Add(new(key, value));
+            }
+
+            Set($"s1.f{fieldCount}.label", "签到表编号");
+            Set($"s1.f{fieldCount}.name", "signIn");
+            var due = fields.Single(f => f.Key == "s1.due").Value;
+            Set("s1.due", "");
+            using (var r = await city.PostAsync($"/admin/years/{next}/definition", new FormUrlEncodedContent([.. fields, new("intent", "form-save")])))
+            {
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode);
+                var page = await r.Content.ReadAsStringAsync();
+                Assert.Contains("请填写截止日期", page, StringComparison.Ordinal);
+                Assert.Contains("value=\"签到表编号\"", page, StringComparison.Ordinal); // what was typed stays
+            }
+
+            Set("s1.due", due);
+            Assert.Equal(HttpStatusCode.Redirect, (await city.PostAsync($"/admin/years/{next}/definition", new FormUrlEncodedContent([.. fields, new("intent", "form-save")]))).StatusCode);
+            var savedJson = System.Text.Json.Nodes.JsonNode.Parse(await city.GetStringAsync($"/api/years/{next}/definition"))!;
+            Assert.Equal("签到表编号", savedJson["steps"]![1]!["fields"]![fieldCount]!["label"]!.GetValue<string>());
+            Assert.Equal("修改后的第一步", savedJson["steps"]![0]!["title"]!.GetValue<string>());
+            Assert.Equal(json["steps"]!.AsArray().Count, savedJson["steps"]!.AsArray().Count);
+
             using (var r = await city.PostAsync($"/admin/years/{next}/definition", Form(("intent", "publish"))))
             {
                 Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);

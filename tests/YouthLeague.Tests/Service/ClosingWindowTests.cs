@@ -9,7 +9,8 @@ namespace YouthLeague.Tests.Service;
 
 /// <summary>
 /// A compressed year on the local host (12 s quarters, so that a loaded machine still acts inside each part): a plan handed in at the end of the fourth quarter is approved
-/// in the closing window and counted on time; a first submission in the window is refused.
+/// in the closing window and counted on time; a first submission in the window is refused. The closing date is moved
+/// on the year page after the opening, and the window lasts until the new date.
 /// </summary>
 public sealed class ClosingWindowTests(ITestOutputHelper output)
 {
@@ -41,15 +42,40 @@ public sealed class ClosingWindowTests(ITestOutputHelper output)
             var village = secretary["用户名"]["sec.".Length..];
 
             Assert.Equal(HttpStatusCode.OK, (await city.PostAsync("/api/years/2026/definition/publish", null)).StatusCode);
-            using (var r = await city.PostAsJsonAsync("/api/years/2026/open", new { closesOn = "2027-03-31" })) // a window of ≈ 90/92 of a quarter
+            using (var r = await city.PostAsJsonAsync("/api/years/2026/open", new { closesOn = "2027-01-15" })) // a window of ≈ 2 s
             {
                 Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
             }
 
             await ServiceLifecycleTests.WaitOpenedAsync(city, 2026, 1);
-            var header = (await new TableClient(azurite.ConnectionString, "Checklists").GetEntityAsync<TableEntity>($"2026-{village}", "checklist")).Value;
+
+            // The city moves the closing date on the year page (orchestration version 4): a window of ≈ 90/92 of a quarter.
+            var page = await city.GetStringAsync("/admin/years/2026");
+            Assert.Contains("修改收尾截止日期", page, StringComparison.Ordinal);
+            using (var r = await city.PostAsync("/admin/years/2026", new FormUrlEncodedContent([new("intent", "closes-on"), new("closesOn", "2026-12-31")])))
+            {
+                Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode);
+                Assert.Contains("收尾截止日期应在次年 1 月 1 日至 6 月 30 日之间", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using (var r = await city.PostAsync("/admin/years/2026", new FormUrlEncodedContent([new("intent", "closes-on"), new("closesOn", "2027-03-31")])))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.Contains("收尾截止日期已改为 2027-03-31", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var checklists = new TableClient(azurite.ConnectionString, "Checklists");
+            var told = DateTime.UtcNow.AddMinutes(1);
+            TableEntity header;
+            while ((header = (await checklists.GetEntityAsync<TableEntity>($"2026-{village}", "checklist")).Value).GetString("ClosesOn") != "2027-03-31")
+            {
+                Assert.True(DateTime.UtcNow < told, "the checklist's header never got the new closing date:\n" + host.Output);
+                await Task.Delay(200);
+            }
+
             var calendar = JsonSerializer.Deserialize<YouthLeague.Checklist.ChecklistCalendar>(header.GetString("CalendarJson"), YouthLeague.Workflow.Json.Options)!;
-            Assert.Equal("2027-03-31", header.GetString("ClosesOn"));
+            Assert.Equal("2027-03-31", JsonDocument.Parse(await city.GetStringAsync("/api/years/2026")).RootElement.GetProperty("closesOn").GetString());
+            Assert.Contains("year.closes-on", JsonDocument.Parse(await city.GetStringAsync("/api/audit")).RootElement.EnumerateArray().Select(a => a.GetProperty("action").GetString()));
             var q4Ends = calendar.QuarterEnd(4);
             var windowEnds = calendar.ClosingEnd(new DateOnly(2027, 3, 31));
 
@@ -100,6 +126,8 @@ public sealed class ClosingWindowTests(ITestOutputHelper output)
                 await Task.Delay(500);
             }
 
+            // It closed at the changed date, not the one it was opened with.
+            Assert.True((await instances.GetEntityAsync<TableEntity>($"checklist-2026-{village}", "")).Value is var row && (row.GetDateTimeOffset("CompletedTime") ?? row.GetDateTimeOffset("LastUpdatedTime")) >= windowEnds.AddSeconds(-0.1), "the year closed at the old closing date");
             var checklist = JsonDocument.Parse(await city.GetStringAsync($"/api/checklists/2026/{village}")).RootElement;
             Assert.Equal(16, checklist.GetProperty("score").GetInt32());
             // The year's status follows the villages' closing a moment later (its own projection): wait for it.

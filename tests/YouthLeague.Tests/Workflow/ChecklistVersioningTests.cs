@@ -176,4 +176,81 @@ public sealed class ChecklistVersioningTests
         // The score counts the step once: further activities add to the summaries, not to the assessment.
         Assert.Equal(16, done.ReadOutputAs<AssessmentResult>()!.Steps.Single(s => s.Step == "volunteering").Points);
     }
+
+    /// <summary>
+    /// The input as version 2 code writes it (Version 2, Generation, Carried, ClosesOn; no ClosesOnRevision): it finishes
+    /// under the current code with its own closing date, and a closing-date change raised at it is not taken (it never
+    /// waits for one; the city's change only goes to version 4 checklists).
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_VersionTwoInstance_FinishesWithItsOwnClosingDate()
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var id = WorkflowNames.InstanceId(2026, "v2date");
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var input = VersionZeroInput("v2date", origin);
+        input["Version"] = 2;
+        input["Generation"] = 0;
+        input["Carried"] = new JsonArray();
+        input["ClosesOn"] = "2027-03-31";
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(WorkflowNames.ChecklistOrchestrator, input, new StartOrchestrationOptions(id));
+        await host.SendAsync(id, new ChecklistCommand("s1", CommandKind.Submit, "plan", "sec.v2date", DateTimeOffset.UtcNow));
+        await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 6, 30), 1));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(4, host.Reviews.Count);
+        Assert.Single(host.Closes);
+        Assert.Equal(StepStatus.Submitted, done.ReadOutputAs<AssessmentResult>()!.Steps.Single(s => s.Step == "plan").Status);
+        var last = JsonNode.Parse(done.SerializedInput!)!;
+        Assert.Equal(ChecklistRun.ClosingQuarter, last["Quarter"]!.GetValue<int>()); // it went through its closing window
+        Assert.Equal("2027-03-31", last["ClosesOn"]!.GetValue<string>());
+    }
+
+    /// <summary>Version 4: the closing date changed during the year takes effect: the window lasts until the new date's end.</summary>
+    [Fact]
+    public async Task RunAsync_ClosingDateChangedDuringTheYear_WindowEndsAtTheNewDate()
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(2));
+        var id = await host.StartYearAsync("v4q", calendar); // default: 31 January, a window of ≈ 0.7 s
+        await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 5, 31), 1));
+        await host.SendAsync(id, new ChecklistCommand("s-plan", CommandKind.Submit, "plan", "sec.v4q", origin.AddSeconds(3)));
+        await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 6, 30), 2));
+        await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 1, 2), 1)); // late and older: ignored
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(4, host.Reviews.Count);
+        Assert.Equal("2027-06-30", JsonNode.Parse(done.SerializedInput!)!["ClosesOn"]!.GetValue<string>());
+        Assert.True(done.LastUpdatedAt >= calendar.ClosingEnd(new DateOnly(2027, 6, 30)).AddMilliseconds(-50), "the year closed before its changed closing date");
+    }
+
+    /// <summary>Version 4: a change made inside the closing window re-arms its timer (here: later, so the window goes on).</summary>
+    [Fact]
+    public async Task RunAsync_ClosingDateChangedInsideTheWindow_ReArmsItsTimer()
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(2));
+        var id = await host.StartYearAsync("v4w", calendar, closesOn: new DateOnly(2027, 3, 31)); // window ≈ 1.96 s
+        await Task.Delay(calendar.QuarterEnd(4) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+        Assert.True(DateTimeOffset.UtcNow < calendar.ClosingEnd(new DateOnly(2027, 3, 31)), "the test machine was too slow to act inside the closing window");
+        await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 6, 30), 1));
+        await host.SendAsync(id, new ChecklistCommand("s-forum", CommandKind.Submit, "forum", "sec.v4w", DateTimeOffset.UtcNow));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Single(host.Closes);
+        // Taken inside the generation (no continue-as-new), so the input still names the old date: the time tells.
+        Assert.True(done.LastUpdatedAt >= calendar.ClosingEnd(new DateOnly(2027, 6, 30)).AddMilliseconds(-50), "the window ended at the old date");
+        Assert.Equal(ChecklistRules.ClosedForNewSubmissions, host.Changes.Single(c => c.Command.Id == "s-forum").Reason); // still the closing window's rules
+    }
 }

@@ -15,52 +15,48 @@ namespace YouthLeague.Web.Service;
 /// services as the API (docs/pages.md).
 /// </summary>
 public sealed class AdminPages(
-    OrgService org, InviteSheet invites, AuditLog audit, YearService years, Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, TimeProvider clock)
+    OrgService org, InviteSheet invites, AuditLog audit, YearService years, PageAccess pageAccess, PageSupport support, PageRenderer renderer, TimeProvider clock)
 {
     private const string Denied = "只有市级管理员可以进入管理页面";
 
     public async Task<IActionResult> HomeAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        return await renderer.PageAsync<AdminHomePage, AdminHomeModel>(new(await support.ChromeAsync(req, who.Principal!), ChinaTime.Year(clock.GetUtcNow())));
+        return await renderer.PageAsync<AdminHomePage, AdminHomeModel>(new(await support.ChromeAsync(req, page.Principal), ChinaTime.Year(clock.GetUtcNow())));
     }
 
     // ---- Organisation: towns and villages one by one ----
 
     public async Task<IActionResult> OrgAsync(HttpRequest req, string? message = null, string? error = null, int status = 200)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
         var (towns, villages) = await org.ExistingAsync(req.HttpContext.RequestAborted);
         message ??= req.Query["done"].ToString() is { Length: > 0 } done ? done : null;
-        return await renderer.PageAsync<OrgAdminPage, OrgAdminModel>(new(await support.ChromeAsync(req, who.Principal!), towns, villages, message, error), status);
+        return await renderer.PageAsync<OrgAdminPage, OrgAdminModel>(new(await support.ChromeAsync(req, page.Principal), towns, villages, message, error), status);
     }
 
     public async Task<IActionResult> OrgActAsync(HttpRequest req, DurableTaskClient client)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied, readForm: true);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        var (form, refusal) = await pageAccess.ReadFormAsync(req);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var form = page.Form;
 
         var ct = req.HttpContext.RequestAborted;
-        var actor = who.Principal!;
+        var actor = page.Principal;
         string Field(string name) => form![name].ToString().Trim();
         var (outcome, done) = Field(PageSupport.IntentField) switch
         {
@@ -82,15 +78,15 @@ public sealed class AdminPages(
 
     public async Task<IActionResult> ImportFormAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
         var applied = req.Query["applied"].ToString();
         return await renderer.PageAsync<OrgImportPage, OrgImportModel>(
-            new(await support.ChromeAsync(req, who.Principal!), null, null, null, applied.Length > 0 ? $"已导入：{applied}" : null, null));
+            new(await support.ChromeAsync(req, page.Principal), null, null, null, applied.Length > 0 ? $"已导入：{applied}" : null, null));
     }
 
     /// <summary>
@@ -100,13 +96,13 @@ public sealed class AdminPages(
     /// </summary>
     public async Task<IActionResult> ImportAsync(HttpRequest req, DurableTaskClient client)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        var chrome = await support.ChromeAsync(req, who.Principal!);
+        var chrome = await support.ChromeAsync(req, page.Principal);
         var ct = req.HttpContext.RequestAborted;
         MemoryStream? content;
         string kind;
@@ -124,10 +120,10 @@ public sealed class AdminPages(
         }
         else
         {
-            var (form, refusal) = await pageAccess.ReadFormAsync(req);
-            if (refusal is not null)
+            var (form, unreadable) = await pageAccess.ReadFormAsync(req);
+            if (unreadable is not null)
             {
-                return refusal;
+                return unreadable;
             }
 
             (content, kind) = FromPreview(form!["sheet"].ToString(), form["kind"].ToString());
@@ -144,7 +140,7 @@ public sealed class AdminPages(
         {
             var apply = applyToken is not null;
             var sheet = apply ? null : Convert.ToBase64String(content.ToArray());
-            var (status, result) = await org.ImportAsync(who.Principal!, content, kind, dryRun: !apply, applyToken, client, ct);
+            var (status, result) = await org.ImportAsync(page.Principal, content, kind, dryRun: !apply, applyToken, client, ct);
             if (status != 200)
             {
                 return await renderer.PageAsync<OrgImportPage, OrgImportModel>(
@@ -176,32 +172,28 @@ public sealed class AdminPages(
 
     public async Task<IActionResult> InvitesAsync(HttpRequest req, string? message = null, string? link = null, string? error = null, int status = 200)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        var pending = await invites.PendingAsync(who.Principal!, null, req.HttpContext.RequestAborted);
-        return await renderer.PageAsync<InvitesPage, InvitesModel>(new(await support.ChromeAsync(req, who.Principal!), pending, message, link, error), status);
+        var pending = await invites.PendingAsync(page.Principal, null, req.HttpContext.RequestAborted);
+        return await renderer.PageAsync<InvitesPage, InvitesModel>(new(await support.ChromeAsync(req, page.Principal), pending, message, link, error), status);
     }
 
     public async Task<IActionResult> ReissueAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied, readForm: true);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        var (form, refusal) = await pageAccess.ReadFormAsync(req);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var form = page.Form;
 
         var username = form!["username"].ToString();
-        var (status, title, link) = await invites.ReissueAsync(who.Principal!, username, $"{req.Scheme}://{req.Host}", req.HttpContext.RequestAborted);
+        var (status, title, link) = await invites.ReissueAsync(page.Principal, username, $"{req.Scheme}://{req.Host}", req.HttpContext.RequestAborted);
         return link is null
             ? await InvitesAsync(req, error: title, status: status)
             : await InvitesAsync(req, message: $"已为 {username} 重新发放邀请链接（7 天内有效，只显示这一次）：", link: link);
@@ -211,78 +203,103 @@ public sealed class AdminPages(
 
     public async Task<IActionResult> AuditAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, "只有市级管理员可以查看操作记录");
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, "只有市级管理员可以查看操作记录");
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
         var today = ChinaTime.Today(clock.GetUtcNow());
         var (range, error) = AuditRange.Parse(req.Query["from"].ToString(), req.Query["to"].ToString(), today);
         var shown = range ?? new AuditRange(today.AddDays(-30), today);
         var actions = range is null ? [] : await audit.ListAsync(shown.From, shown.To, req.HttpContext.RequestAborted);
-        return await renderer.PageAsync<AuditPage, AuditModel>(new(await support.ChromeAsync(req, who.Principal!), shown, actions, error), range is null ? 400 : 200);
+        return await renderer.PageAsync<AuditPage, AuditModel>(new(await support.ChromeAsync(req, page.Principal), shown, actions, error), range is null ? 400 : 200);
     }
 
     // ---- Next year's definition: start from this year's, edit, preview, publish ----
 
     public async Task<IActionResult> DefinitionAsync(HttpRequest req, string year)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
+        var (page, refusal) = await pageAccess.RequireAsync(req, p => p.IsCity, Denied, year);
+        if (page is null)
         {
-            return await pageAccess.RefusalAsync(who);
+            return refusal!;
         }
 
-        if (!Routes.TryYear(year, out var y))
-        {
-            return await pageAccess.NotFoundAsync(who, "年份无效");
-        }
+        var y = page.Year;
 
         var message = req.Query["done"].ToString() is { Length: > 0 } done ? done : null;
-        return await DefinitionPageAsync(req, who.Principal!, y, null, [], message, 200);
+        return await DefinitionPageAsync(req, page.Principal, y, null, [], message, 200);
     }
 
-    public async Task<IActionResult> DefinitionActAsync(HttpRequest req, string year)
+    public Task<IActionResult> DefinitionActAsync(HttpRequest req, string year) =>
+        pageAccess.HandleAsync(req, p => p.IsCity, Denied, page => DefinitionActAsync(req, page), year, readForm: true);
+
+    private async Task<IActionResult> DefinitionActAsync(HttpRequest req, PageRequest page)
     {
-        var who = await access.RequireAsync(req, p => p.IsCity, Denied);
-        if (!who.Allowed)
-        {
-            return await pageAccess.RefusalAsync(who);
-        }
-
-        if (!Routes.TryYear(year, out var y))
-        {
-            return await pageAccess.NotFoundAsync(who, "年份无效");
-        }
-
-        var (form, refusal) = await pageAccess.ReadFormAsync(req);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
+        var (y, form) = (page.Year, page.Form);
         var ct = req.HttpContext.RequestAborted;
-        var actor = who.Principal!.Username;
-        var json = form!["definition"].ToString();
-        switch (form[PageSupport.IntentField].ToString())
+        var actor = page.Principal.Username;
+        var intent = form![PageSupport.IntentField].ToString();
+        if (form.ContainsKey("base"))
+        {
+            return await DefinitionFormAsync(req, page.Principal, y, form, intent);
+        }
+
+        var json = form["definition"].ToString();
+        switch (intent)
         {
             case "preview":
                 var (definition, errors) = DefinitionJson.Read(json, y);
-                return await DefinitionPageAsync(req, who.Principal!, y, json, errors, definition is null ? null : "预览如下（尚未保存）", errors.Count > 0 ? 422 : 200, definition);
+                return await DefinitionPageAsync(req, page.Principal, y, json, errors, definition is null ? null : "预览如下（尚未保存）", errors.Count > 0 ? 422 : 200, definition);
             case "save":
                 var (saved, _) = await years.SaveDraftAsync(actor, y, json, ct);
                 return saved.Ok
                     ? new RedirectResult($"/admin/years/{y}/definition?done=" + Uri.EscapeDataString("草稿已保存"))
-                    : await DefinitionPageAsync(req, who.Principal!, y, json, [saved.Title ?? "未能保存", .. saved.Errors ?? []], null, saved.Status);
+                    : await DefinitionPageAsync(req, page.Principal, y, json, [saved.Title ?? "未能保存", .. saved.Errors ?? []], null, saved.Status);
             case "publish":
                 var published = await years.PublishAsync(actor, y, ct);
                 return published.Ok
                     ? new RedirectResult($"/admin/years/{y}/definition?done=" + Uri.EscapeDataString("已发布"))
-                    : await DefinitionPageAsync(req, who.Principal!, y, null, [published.Title ?? "未能发布", .. published.Errors ?? []], null, published.Status);
+                    : await DefinitionPageAsync(req, page.Principal, y, null, [published.Title ?? "未能发布", .. published.Errors ?? []], null, published.Status);
             default:
-                return await DefinitionPageAsync(req, who.Principal!, y, json, ["未知的操作"], null, 400);
+                return await DefinitionPageAsync(req, page.Principal, y, json, ["未知的操作"], null, 400);
         }
+    }
+
+    /// <summary>
+    /// The definition's form posted: laid over the JSON it was drawn from; a button that adds, removes or moves a step or
+    /// field shows the form again (nothing saved); preview and save check it whole, with the form's own messages first.
+    /// </summary>
+    private async Task<IActionResult> DefinitionFormAsync(HttpRequest req, Principal who, int year, IFormCollection form, string intent)
+    {
+        var (root, errors) = DefinitionForm.Apply(form);
+        if (root is null)
+        {
+            return await DefinitionPageAsync(req, who, year, null, errors, null, 400);
+        }
+
+        if (DefinitionForm.Restructure(root, intent, year))
+        {
+            return await DefinitionPageAsync(req, who, year, DefinitionJson.Normalize(root), [], "已调整，尚未保存", 200);
+        }
+
+        var json = DefinitionJson.Normalize(root);
+        if (errors.Count > 0 || intent is not ("form-preview" or "form-save"))
+        {
+            return await DefinitionPageAsync(req, who, year, json, errors.Count > 0 ? errors : ["未知的操作"], null, errors.Count > 0 ? 422 : 400);
+        }
+
+        if (intent == "form-preview")
+        {
+            var (definition, problems) = DefinitionJson.Read(json, year);
+            return await DefinitionPageAsync(req, who, year, json, problems, definition is null ? null : "预览如下（尚未保存）", problems.Count > 0 ? 422 : 200, definition);
+        }
+
+        var (saved, _) = await years.SaveDraftAsync(who.Username, year, json, req.HttpContext.RequestAborted);
+        return saved.Ok
+            ? new RedirectResult($"/admin/years/{year}/definition?done=" + Uri.EscapeDataString("草稿已保存"))
+            : await DefinitionPageAsync(req, who, year, json, [saved.Title ?? "未能保存", .. saved.Errors ?? []], null, saved.Status);
     }
 
     private async Task<IActionResult> DefinitionPageAsync(
@@ -291,9 +308,14 @@ public sealed class AdminPages(
         var ct = req.HttpContext.RequestAborted;
         var shown = await years.DefinitionAsync(year, ct);
         var row = await years.FindAsync(year, ct);
-        var text = json ?? (shown is null ? "" : DefinitionJson.Write(shown.Definition));
+        var stored = row is { DefinitionJson.Length: > 0 } ? row.DefinitionJson : shown is null ? "" : DefinitionJson.Write(shown.Definition);
+        var text = json ?? stored;
+
+        // The form shows what was posted when it is a JSON object (a draft with mistakes comes back as typed), else what is stored.
+        var formRoot = DefinitionJson.TryParseObject(text) ?? DefinitionJson.TryParseObject(stored);
         return await renderer.PageAsync<DefinitionEditPage, DefinitionEditModel>(
-            new(await support.ChromeAsync(req, who), year, text, preview ?? (json is null ? shown?.Definition : null), shown?.Source ?? "", shown?.Status ?? YearStatus.Draft, row?.OpenedAt is not null, errors, message),
+            new(await support.ChromeAsync(req, who), year, text, preview ?? (json is null ? shown?.Definition : null), shown?.Source ?? "", shown?.Status ?? YearStatus.Draft, row?.OpenedAt is not null, errors, message,
+                formRoot is null ? null : DefinitionForm.View(formRoot)),
             status);
     }
 }

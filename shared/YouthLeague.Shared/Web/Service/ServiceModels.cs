@@ -12,7 +12,8 @@ public sealed record YearAdminModel(
     string DefinitionSource,
     IReadOnlyList<Years.StuckChecklist> Stuck,
     string? Message,
-    string? Error);
+    string? Error,
+    Years.ClosingDateStatus? ClosingChange = null);
 
 /// <summary>The city's administration index: every admin page, one link each.</summary>
 public sealed record AdminHomeModel(PageChrome Chrome, int Year);
@@ -31,7 +32,7 @@ public sealed record InvitesModel(PageChrome Chrome, IReadOnlyList<Org.InviteShe
 
 public sealed record AuditModel(PageChrome Chrome, Audit.AuditRange Range, IReadOnlyList<Audit.AdminAction> Actions, string? Error);
 
-/// <summary>A year's definition as editable JSON, its preview as a secretary will see it, and what was wrong with the last try.</summary>
+/// <summary>A year's definition on its form (and as editable JSON), its preview as a secretary will see it, and what was wrong with the last try.</summary>
 public sealed record DefinitionEditModel(
     PageChrome Chrome,
     int Year,
@@ -41,4 +42,5 @@ public sealed record DefinitionEditModel(
     string Status,
     bool Opened,
     IReadOnlyList<string> Errors,
-    string? Message);
+    string? Message,
+    Years.DefinitionFormView? Form = null);
