@@ -57,7 +57,7 @@ public sealed class PageFunctions(ChecklistPages checklists, DashboardPages dash
         string step) => reviews.ReviewAsync(req, villageId, step, client);
 }
 
-/// <summary>The register as pages (list, one person's form, import). The logic is in shared/Web/LedgerPages.</summary>
+/// <summary>The register as pages (list, one person's form, import, a person's consent photo). The logic is in shared/Web/LedgerPages.</summary>
 public sealed class LedgerPageFunctions(LedgerPages ledger)
 {
     [Function("LedgerPage")]
@@ -75,6 +75,14 @@ public sealed class LedgerPageFunctions(LedgerPages ledger)
     [Function("LedgerImportPage")]
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/ledger/import")] HttpRequest req, string villageId) => ledger.ImportAsync(req, villageId);
+
+    [Function("LedgerConsentPhotoUpload")]
+    public Task<IActionResult> ConsentPhotoUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "villages/{villageId}/ledger/consent-photo")] HttpRequest req, string villageId) => ledger.ConsentPhotoUploadAsync(req, villageId);
+
+    [Function("LedgerConsentPhoto")]
+    public Task<IActionResult> ConsentPhoto(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "villages/{villageId}/ledger/consent-photo")] HttpRequest req, string villageId) => ledger.ConsentPhotoAsync(req, villageId);
 }
 
 /// <summary>The stylesheet, the upload script and the icon (embedded in shared/Web/Static), for every page of both hosts.</summary>

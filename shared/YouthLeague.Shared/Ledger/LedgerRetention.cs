@@ -11,7 +11,7 @@ namespace YouthLeague.Ledger;
 /// The retention rule (docs/privacy.md): the personal data of a closed year's registers and snapshots is kept
 /// <c>YouthLeague:Ledger:RetentionYears</c> full years after it (default 3), then redacted (counts kept). Run daily by a timer on
 /// both hosts; each run writes one audit row, whether it redacted anything or not. Also drops previewed imports never
-/// confirmed after a day.
+/// confirmed after a day, and the consent photos of people left in no register unredacted.
 /// </summary>
 public sealed class LedgerRetention(LedgerService ledger, YearService years, AuditLog audit, TimeProvider clock, IConfiguration config, ILogger<LedgerRetention> log)
 {
@@ -50,9 +50,10 @@ public sealed class LedgerRetention(LedgerService ledger, YearService years, Aud
         }
 
         var pending = await ledger.SweepPendingImportsAsync(TimeSpan.FromDays(1), cancellationToken);
-        var detail = $"保留期 {KeepYears} 年；到期年度：{(due.Count == 0 ? "无" : string.Join("、", due))}；本次隐去 {redacted} 条个人信息；清理未确认的导入预览 {pending} 份";
+        var photos = await ledger.SweepConsentPhotosAsync(cancellationToken);
+        var detail = $"保留期 {KeepYears} 年；到期年度：{(due.Count == 0 ? "无" : string.Join("、", due))}；本次隐去 {redacted} 条个人信息；清理未确认的导入预览 {pending} 份；删除监护人同意书照片 {photos} 张";
         await audit.RecordAsync(Actor, Action, "ledger", detail, cancellationToken);
-        log.LogInformation("Ledger retention: {Years} years due, {Redacted} rows redacted, {Pending} previews removed", due.Count, redacted, pending);
+        log.LogInformation("Ledger retention: {Years} years due, {Redacted} rows redacted, {Pending} previews removed, {Photos} consent photos deleted", due.Count, redacted, pending, photos);
         return (due, redacted);
     }
 }

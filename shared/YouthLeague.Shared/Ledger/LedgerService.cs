@@ -540,6 +540,8 @@ public sealed partial class LedgerService(StorageClients storage, ILogger<Ledger
     /// </summary>
     private async Task RedactEverywhereAsync(string villageId, IReadOnlySet<string> ids, CancellationToken cancellationToken)
     {
+        // The consent photos first: they are the most sensitive copy of a child and no snapshot keeps them.
+        await DeleteConsentPhotosAsync(villageId, ids, cancellationToken);
         for (var year = FirstYear; year <= Today.Year + 1; year++)
         {
             var pk = Keys.Checklist(year, villageId);

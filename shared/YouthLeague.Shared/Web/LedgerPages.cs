@@ -43,8 +43,9 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
         }
 
         var done = req.Query["saved"].Count > 0 ? "已保存。" : req.Query["deleted"].Count > 0 ? "已删除。" : req.Query["imported"].ToString() is { Length: > 0 } n ? $"已导入 {n} 人。" : null;
+        var photos = who.MaySeePersonalData ? await ledger.ConsentPhotosAsync(villageId, req.HttpContext.RequestAborted) : null;
         return await renderer.PageAsync<LedgerPage, LedgerModel>(
-            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, year, snapshot, !snapshot && who.Principal!.IsSecretaryOf(villageId), !who.MaySeePersonalData, done, importFailure, LedgerFiles.Columns[..8], rows, who.MaySeePersonalData, ChinaTime.Today(clock.GetUtcNow())),
+            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, year, snapshot, !snapshot && who.Principal!.IsSecretaryOf(villageId), !who.MaySeePersonalData, done, importFailure, LedgerFiles.Columns[..8], rows, who.MaySeePersonalData, ChinaTime.Today(clock.GetUtcNow()), photos),
             status);
     }
 
@@ -177,8 +178,83 @@ public sealed class LedgerPages(Access access, PageAccess pageAccess, PageSuppor
             : await ListAsync(req, villageId, new ImportFailure(result.Title ?? "导入失败", result.Plan.Errors), result.Status);
     }
 
-    private async Task<ContentResult> RowFormAsync(HttpRequest req, AccessResult who, int year, string villageId, string? editing, IReadOnlyDictionary<string, string?> values, IReadOnlyList<string> errors, int status) =>
-        await renderer.PageAsync<LedgerRowPage, LedgerRowModel>(new(await support.ChromeAsync(req, who.Principal!), villageId, year, editing, values, errors), status);
+    private async Task<ContentResult> RowFormAsync(HttpRequest req, AccessResult who, int year, string villageId, string? editing, IReadOnlyDictionary<string, string?> values, IReadOnlyList<string> errors, int status)
+    {
+        var hasPhoto = editing is not null && (await ledger.ConsentPhotosAsync(villageId, req.HttpContext.RequestAborted)).Contains(editing);
+        var done = req.Query["photo"].Count > 0 && errors.Count == 0 ? "同意书照片已保存。" : null;
+        return await renderer.PageAsync<LedgerRowPage, LedgerRowModel>(new(await support.ChromeAsync(req, who.Principal!), villageId, year, editing, values, errors, hasPhoto, done), status);
+    }
+
+    /// <summary>
+    /// The consent evidence (a photo of the signed form) for one person: re-encoded and stored with them
+    /// (<see cref="LedgerService.AttachConsentPhotoAsync"/>); a refusal shows the person's form again with the reason, nothing stored.
+    /// </summary>
+    public async Task<IActionResult> ConsentPhotoUploadAsync(HttpRequest req, string villageId)
+    {
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Submit);
+        if (!who.Allowed)
+        {
+            return await pageAccess.RefusalAsync(who);
+        }
+
+        var year = support.YearOf(req);
+        var rowId = req.Query["row"].ToString();
+        var row = Towns.Ids.IsValid(rowId)
+            ? (await ledger.ReadAsync(year, villageId, showPhones: true, req.HttpContext.RequestAborted)).FirstOrDefault(r => r.Id == rowId)
+            : null;
+        if (row is null)
+        {
+            return await pageAccess.NotFoundAsync(who, "这一行已不在台账中");
+        }
+
+        var (form, unreadable) = await pageAccess.ReadFormAsync(req);
+        if (form is null)
+        {
+            return unreadable!;
+        }
+
+        var file = form.Files.GetFile("photo") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+        LedgerChange change;
+        if (file is null || file.Length == 0)
+        {
+            change = new LedgerChange(422, "请选择同意书照片");
+        }
+        else if (file.Length > LedgerService.ConsentPhotoMaxBytes)
+        {
+            change = new LedgerChange(413, $"照片过大：不超过 {SubmissionValidator.Size(LedgerService.ConsentPhotoMaxBytes)}");
+        }
+        else
+        {
+            await using var content = new MemoryStream();
+            await file.CopyToAsync(content, req.HttpContext.RequestAborted);
+            content.Position = 0;
+            change = await ledger.AttachConsentPhotoAsync(year, villageId, rowId, content, req.HttpContext.RequestAborted);
+        }
+
+        return change.Status == 200
+            ? new RedirectResult($"/villages/{villageId}/ledger/row?year={year}&row={rowId}&photo=1")
+            : await RowFormAsync(req, who, year, villageId, rowId, Values(row), [change.Title ?? "未能保存照片"], change.Status);
+    }
+
+    /// <summary>The consent photo, only for those who may see personal data (the village's secretary and its town reviewers), through the app: the blob's address is never given out.</summary>
+    public async Task<IActionResult> ConsentPhotoAsync(HttpRequest req, string villageId)
+    {
+        var who = await access.RequireVillageAsync(req, villageId, VillageAccess.PersonalData);
+        if (!who.Allowed)
+        {
+            return await pageAccess.RefusalAsync(who);
+        }
+
+        var photo = await ledger.OpenConsentPhotoAsync(villageId, req.Query["row"].ToString(), req.HttpContext.RequestAborted);
+        if (photo is null)
+        {
+            return await pageAccess.NotFoundAsync(who, "没有这张同意书照片");
+        }
+
+        req.HttpContext.Response.Headers.CacheControl = "private, no-store";
+        req.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
+        return new FileStreamResult(photo.Content, photo.ContentType);
+    }
 
     private static Dictionary<string, string?> Values(LedgerRow r) => new()
     {

@@ -114,4 +114,75 @@ public sealed class LedgerTests(Azurite azurite)
         Assert.Equal(2, stored.Count(n => n is not null));
         Assert.DoesNotContain("张三", await city.GetStringAsync($"/api/checklists/2026/{village}/ledger.csv"), StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task ConsentPhoto_SeenOnlyBySecretaryAndTown_NonImageRefused_RemovalDeletesTheBlob()
+    {
+        var (seed, village) = DurabilityTests.OneVillageSeed();
+        var hub = "lc" + Guid.NewGuid().ToString("N")[..12];
+        await using var host = DurabilityTests.Host(azurite, hub, seed);
+        await host.StartAsync();
+        using var secretary = await host.SignedInAsync("sec." + village);
+        using var reviewer = await host.SignedInAsync("town.taiping");
+        using var city = await host.SignedInAsync("city");
+        using (var r = await secretary.PutAsJsonAsync($"/api/checklists/2026/{village}/ledger", new[] { Person("王小", 2016, null, consent: true) }))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        var rowId = (await RowsAsync(secretary, village))[0].GetProperty("id").GetString()!;
+        var photoUrl = $"/villages/{village}/ledger/consent-photo?row={rowId}";
+        var container = new Azure.Storage.Blobs.BlobContainerClient(azurite.ConnectionString, "evidence");
+        List<string> Stored() => container.GetBlobs(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"ledger-consent/{village}/", CancellationToken.None).Select(b => b.Name).ToList();
+
+        // Not an image: a clear 4xx and nothing stored.
+        using (var text = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("not a photo")), "photo", "form.jpg" } })
+        using (var r = await secretary.PostAsync($"{photoUrl.Replace("?", "?year=2026&", StringComparison.Ordinal)}", text))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, r.StatusCode);
+            Assert.Contains("只能上传 JPEG 或 PNG 照片", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Stored());
+
+        using (var photo = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Jpeg(640, 480)), "photo", "form.jpg" } })
+        using (var r = await secretary.PostAsync($"/villages/{village}/ledger/consent-photo?year=2026&row={rowId}", photo))
+        {
+            Assert.True(r.IsSuccessStatusCode || (int)r.StatusCode is 302 or 303, $"upload: {(int)r.StatusCode}");
+        }
+
+        Assert.Equal([$"ledger-consent/{village}/{rowId}"], Stored());
+
+        // Shown to the village's secretary and its town reviewers, through the app; the city gets 403 and no link.
+        foreach (var allowed in new[] { secretary, reviewer })
+        {
+            using var r = await allowed.GetAsync(photoUrl);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal("image/jpeg", r.Content.Headers.ContentType?.MediaType);
+            var bytes = await r.Content.ReadAsByteArrayAsync();
+            Assert.Equal((byte)0xFF, bytes[0]);
+            Assert.Contains(photoUrl, await allowed.GetStringAsync($"/villages/{village}/ledger?year=2026"), StringComparison.Ordinal);
+        }
+
+        using (var r = await city.GetAsync(photoUrl))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.DoesNotContain("ledger-consent", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var cityPage = await city.GetStringAsync($"/villages/{village}/ledger?year=2026");
+        Assert.DoesNotContain("consent-photo", cityPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("ledger-consent", cityPage, StringComparison.Ordinal);
+
+        // Removing the person deletes the blob itself.
+        using (var r = await secretary.PutAsJsonAsync($"/api/checklists/2026/{village}/ledger", Array.Empty<object>()))
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+
+        Assert.Empty(Stored());
+        using (var r = await secretary.GetAsync(photoUrl))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        }
+    }
 }

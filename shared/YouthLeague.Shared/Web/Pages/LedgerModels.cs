@@ -24,22 +24,28 @@ public sealed record LedgerModel(
     IReadOnlyList<string> ImportColumns,
     IReadOnlyList<LedgerRow> Rows,
     bool ShowConsent = false,
-    DateOnly? Today = null)
+    DateOnly? Today = null,
+    IReadOnlySet<string>? ConsentPhotos = null)
 {
+    /// <summary>The person has a consent photo the caller may see (only given to those who may: see <see cref="ShowConsent"/>).</summary>
+    public bool HasConsentPhoto(LedgerRow r) => ShowConsent && !r.Redacted && r.Id is not null && ConsentPhotos?.Contains(r.Id) == true;
+
     /// <summary>The day the age rule is applied on (today in the current year).</summary>
     public DateOnly On => LedgerRules.ReferenceDate(Year, Today ?? new DateOnly(Year, 12, 31));
 
     public bool IsMinor(LedgerRow r) => !r.Redacted && LedgerRules.IsMinor(r, On);
 }
 
-/// <summary>One person's form: new (<see cref="Editing"/> null) or a change; the values as last typed.</summary>
+/// <summary>One person's form: new (<see cref="Editing"/> null) or a change; the values as last typed; whether the person has a consent photo.</summary>
 public sealed record LedgerRowModel(
     PageChrome Chrome,
     string VillageId,
     int Year,
     string? Editing,
     IReadOnlyDictionary<string, string?> Values,
-    IReadOnlyList<string> Errors);
+    IReadOnlyList<string> Errors,
+    bool HasConsentPhoto = false,
+    string? Done = null);
 
 /// <summary>
 /// An import's preview: who is new, who changes (before → after), how many are unchanged, the ignored columns.
