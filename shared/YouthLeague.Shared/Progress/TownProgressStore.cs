@@ -16,18 +16,35 @@ public sealed class TownProgressStore(StorageClients storage, DirectoryService d
 
     /// <summary>The village's row as <paramref name="state"/> leaves it, with the directory's names of the village and its
     /// town (two point reads side by side): replaced whole, so a replayed write leaves the same row.</summary>
-    public async Task WriteAsync(ChecklistState state, string townId, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(ChecklistState state, string townId, CancellationToken cancellationToken = default) =>
+        await Table.UpsertEntityAsync(await RowAsync(state, townId, cancellationToken), TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>
+    /// The row of a checklist just started (every step not started), so that a village shows on its town's page before
+    /// anything is handed in. Added, never replaced: a row the projection wrote first stays as it is.
+    /// </summary>
+    public async Task AddAsync(ChecklistState state, string townId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Table.AddEntityAsync(await RowAsync(state, townId, cancellationToken), cancellationToken);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+    }
+
+    private async Task<TownProgressRow> RowAsync(ChecklistState state, string townId, CancellationToken cancellationToken)
     {
         var village = directory.FindVillageAsync(state.VillageId, cancellationToken);
         var town = directory.FindTownAsync(townId, cancellationToken);
-        var row = TownProgressRow.Of(
+        return TownProgressRow.Of(
             state.Year,
             townId,
             (await town)?.Name ?? "",
             state.VillageId,
             (await village)?.Name ?? "",
             state.Steps.ToDictionary(s => s.Key, s => s.Value.Status));
-        await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Rows written as they are (seeding, the bench): up to 100 of one town a batch.</summary>

@@ -13,9 +13,10 @@ public enum StartOutcome { Started, AlreadyRunning, AlreadyClosed }
 /// Starts a village-year's checklist exactly once. A second start never resets it: the projection
 /// rows are added (not replaced) and the schedule call refuses to replace a running instance.
 /// A checklist starts in the quarter its calendar is in now (a year opened in December, a village added mid-year):
-/// the quarterly reviews of quarters already over are not run for it (docs/workflow.md, "Opening a year").
+/// the quarterly reviews of quarters already over are not run for it (docs/workflow.md, "Opening a year"), so its
+/// town-progress row is added at the start (every step not started) for the village to show on its town's page.
 /// </summary>
-public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions, TimeProvider? clock = null)
+public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinitions definitions, TimeProvider? clock = null, Progress.TownProgressStore? progress = null)
 {
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
 
@@ -105,6 +106,11 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             // Rows exist from an earlier start whose schedule call did not complete; keep them.
+        }
+
+        if (progress is not null)
+        {
+            await progress.AddAsync(run.State, run.TownId, cancellationToken);
         }
     }
 }
