@@ -85,7 +85,7 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("LedgerRowSubmit", (c, _) => Form($"/villages/{c.Village}/ledger/row?year=2026", ("row", "mx1"), ("name", "")), SecretaryPage),
         ("LedgerImportPage", (c, _) => Form($"/villages/{c.Village}/ledger/import?year=2026"), SecretaryPage),
         ("LedgerConsentPhotoUpload", (c, _) => Form($"/villages/{c.Village}/ledger/consent-photo?year=2026&row=mx1"), SecretaryPage),
-        ("LedgerConsentPhoto", (c, _) => Get($"/villages/{c.Village}/ledger/consent-photo?row=mx1"), Rule(Expect.ToLogin, Expect.Allowed, Expect.Forbidden, Expect.Allowed, Expect.Forbidden, Expect.Forbidden)),
+        ("LedgerConsentPhoto", (c, _) => Get($"/villages/{c.Village}/ledger/consent-photo?row=mx1"), Rule(L, A, F, A, F, F, F, F, F)),
         ("TownPage", (c, _) => Get($"/towns/{c.TownHere}?year=2026"), TownPage),
         ("ReviewQueuePage", (c, _) => Get($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
         ("ReviewQueueApprove", (c, _) => Form($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
