@@ -116,7 +116,7 @@ public static partial class LedgerRules
 
     public static IEnumerable<string> Problems(LedgerRow r, int year, DateOnly? today = null)
     {
-        var now = today ?? DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var now = today ?? Checklist.ChinaTime.Today(DateTimeOffset.UtcNow);
         if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Trim().Length > 20)
         {
             yield return "姓名必填，最多 20 字";
