@@ -232,8 +232,8 @@ public class CommitteeSheetsTests
         Assert.Equal(["清扫村道", "防疫值守", "读书班", "义诊", null], sheet.Rows.Take(5).Select(r => r[6]));
         Assert.Equal(["已通过", "已通过", "待审核", "已退回", "未开始"], sheet.Rows.Take(5).Select(r => r[4]));
         Assert.Equal("张三（市农业局）", sheet.Rows[1][^1]);
-        Assert.Equal(["合计（全部已提交）", "4 次活动", null, null, null, null, null, 24.0, 47.0, null, null], sheet.Rows[5]);
-        Assert.Equal(["其中已通过", "2 次活动", null, null, null, null, null, 20.0, 40.0, null, null], sheet.Rows[6]);
+        Assert.Equal(["合计（全部已提交）", "4 次活动", null, null, null, null, null, 24.0, 47.0, 0.0, null], sheet.Rows[5]);
+        Assert.Equal(["其中已通过", "2 次活动", null, null, null, null, null, 20.0, 40.0, 0.0, null], sheet.Rows[6]);
     }
 
     [Fact]
@@ -264,6 +264,26 @@ public class CommitteeSheetsTests
         Assert.Equal(
             $"通报第4季度进度：2 个村（社区）已通过 4/{2 * Definition2026.Steps.Count} 项（另有 3 次后续活动已通过），逾期 0 项",
             MeetingRules.Agenda(pack, s => s, Definition2026.Steps.Count)[0]);
+    }
+
+    [Fact]
+    public void ProgressWorkbook_NamesEachVillagesSecretaryAndDispatchingUnit()
+    {
+        var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key == "forum" ? "approved" : "notStarted");
+        var report = new YouthLeague.Progress.ProgressReport(2026, [], [new("a", "a村", "t1", steps, ["ledger"]), new("b", "b村", "t1", steps, []), new("c", "c村", "t1", steps, [])], 3);
+        var bytes = YouthLeague.Progress.ProgressWorkbook.Build(report, Definition2026, new Dictionary<string, string> { ["t1"] = "太平镇" }, new Dictionary<string, Secretary>
+        {
+            ["a"] = new("王书记", "sec.a", "市财政局"),
+            ["b"] = new("李书记", "sec.b"),
+        });
+
+        using var stream = new MemoryStream(bytes);
+        var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(["镇街", "村（社区）", "第一书记", "派出单位", Definition2026.Steps[0].Title], rows[0].Keys.Take(5));
+        Assert.Equal(["太平镇", "a村", "王书记", "市财政局", "未开始（逾期）"], rows[0].Values.Take(5));
+        Assert.Equal(["太平镇", "b村", "李书记", null], rows[1].Values.Take(4));
+        Assert.Equal(["太平镇", "c村", null, null], rows[2].Values.Take(4)); // not in the directory: empty, not another's
+        Assert.Equal(1.0, Convert.ToDouble(rows[0]["已通过"], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
