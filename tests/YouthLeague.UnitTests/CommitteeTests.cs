@@ -201,13 +201,89 @@ public class CommitteeSheetsTests
         Assert.Equal(["太平镇", "a村", "书记", "市农业局", "已通过", "2026-06-01", "清扫村道", 12.0, 24.5, 300.0, "sec"], sheet.Rows[0]);
         Assert.Equal(["太平镇", "b村", "书记", "市农业局", "已退回", "2026-06-03", "=1+1", 5.0, 10.0, null, "sec"], sheet.Rows[1]);
         Assert.Equal(["太平镇", "c村", "书记", "市农业局", "未开始", null, null, null, null, null, null], sheet.Rows[2]);
-        Assert.Equal(["合计（全部已提交）", null, null, null, null, null, null, 17.0, 34.5, 300.0, null], sheet.Rows[3]);
-        Assert.Equal(["其中已通过", null, null, null, null, null, null, 12.0, 24.5, 300.0, null], sheet.Rows[4]);
+        Assert.Equal(["合计（全部已提交）", "2 次活动", null, null, null, null, null, 17.0, 34.5, 300.0, null], sheet.Rows[3]);
+        Assert.Equal(["其中已通过", "1 次活动", null, null, null, null, null, 12.0, 24.5, 300.0, null], sheet.Rows[4]);
 
         // CSV keeps a formula-looking answer as text.
         var csv = System.Text.Encoding.UTF8.GetString(sheet.ToCsv());
         Assert.Contains("'=1+1", csv, StringComparison.Ordinal);
         Assert.StartsWith("\uFEFF镇街,村（社区）,第一书记,派出单位,状态", csv, StringComparison.Ordinal);
+    }
+
+    private static ActivityView Further(string id, StepStatus status, Dictionary<string, string> fields, bool exemplary = false) =>
+        new(new SubmissionView(id, new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero), "sec", fields, [], "张三", "市农业局"), status, null, exemplary);
+
+    [Fact]
+    public void Volunteering_FurtherActivities_OneRowEach_EveryApprovedActivityCounted()
+    {
+        var step = Definition2026.Find("volunteering")!;
+        var at = new DateTimeOffset(2026, 6, 2, 0, 0, 0, TimeSpan.Zero);
+        var own = Step("volunteering", "approved", at, fields: new() { ["activity"] = "清扫村道", ["volunteers"] = "12", ["hours"] = "24" }) with
+        {
+            Further =
+            [
+                Further("f1", StepStatus.Approved, new() { ["activity"] = "防疫值守", ["volunteers"] = "8", ["hours"] = "16" }),
+                Further("f2", StepStatus.Submitted, new() { ["activity"] = "读书班", ["volunteers"] = "3", ["hours"] = "6" }),
+                Further("f3", StepStatus.Returned, new() { ["activity"] = "义诊", ["volunteers"] = "1", ["hours"] = "1" }),
+            ],
+        };
+        var sheet = CommitteeSheets.Volunteering(2026, step, [Village("a", own), Village("c")]);
+
+        Assert.Equal(["清扫村道", "防疫值守", "读书班", "义诊", null], sheet.Rows.Take(5).Select(r => r[6]));
+        Assert.Equal(["已通过", "已通过", "待审核", "已退回", "未开始"], sheet.Rows.Take(5).Select(r => r[4]));
+        Assert.Equal("张三（市农业局）", sheet.Rows[1][^1]);
+        Assert.Equal(["合计（全部已提交）", "4 次活动", null, null, null, null, null, 24.0, 47.0, 0.0, null], sheet.Rows[5]);
+        Assert.Equal(["其中已通过", "2 次活动", null, null, null, null, null, 20.0, 40.0, 0.0, null], sheet.Rows[6]);
+    }
+
+    [Fact]
+    public void StepView_ApprovedActivities_TheStepsOwnAndEveryApprovedFurtherOne()
+    {
+        var at = new DateTimeOffset(2026, 6, 2, 0, 0, 0, TimeSpan.Zero);
+        var approved = Step("volunteering", "approved", at) with
+        {
+            Further = [Further("f1", StepStatus.Approved, []), Further("f2", StepStatus.Approved, []), Further("f3", StepStatus.Returned, []), Further("f4", StepStatus.Submitted, [])],
+        };
+        Assert.Equal(3, approved.ApprovedActivities);
+        Assert.Equal(1, Step("volunteering", "approved", at).ApprovedActivities);
+        Assert.Equal(0, Step("volunteering", "submitted", at).ApprovedActivities);
+    }
+
+    [Fact]
+    public void MeetingPack_CountsEveryApprovedActivity_InTheProgressSheetAndTheAgenda()
+    {
+        var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key is "forum" or "volunteering" ? "approved" : "notStarted");
+        var pack = new MeetingPack(
+            2026, 4, Town, new DateOnly(2026, 11, 28), false,
+            [new PackVillage("a", "a村", steps, [], FurtherApproved: 3), new PackVillage("b", "b村", steps, [])],
+            [], null, 5, []);
+        Assert.Equal([5, 2], pack.Villages.Select(v => v.Activities));
+        var progress = CommitteeSheets.MeetingPack(pack, Definition2026)[0];
+        Assert.Equal(["a村", null, 2, 5, 0, 0], progress.Rows[0].Take(6));
+        Assert.Equal(["b村", null, 2, 2, 0, 0], progress.Rows[1].Take(6));
+        Assert.Equal(
+            $"通报第4季度进度：2 个村（社区）已通过 4/{2 * Definition2026.Steps.Count} 项（另有 3 次后续活动已通过），逾期 0 项",
+            MeetingRules.Agenda(pack, s => s, Definition2026.Steps.Count)[0]);
+    }
+
+    [Fact]
+    public void ProgressWorkbook_NamesEachVillagesSecretaryAndDispatchingUnit()
+    {
+        var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key == "forum" ? "approved" : "notStarted");
+        var report = new YouthLeague.Progress.ProgressReport(2026, [], [new("a", "a村", "t1", steps, ["ledger"]), new("b", "b村", "t1", steps, []), new("c", "c村", "t1", steps, [])], 3);
+        var bytes = YouthLeague.Progress.ProgressWorkbook.Build(report, Definition2026, new Dictionary<string, string> { ["t1"] = "太平镇" }, new Dictionary<string, Secretary>
+        {
+            ["a"] = new("王书记", "sec.a", "市财政局"),
+            ["b"] = new("李书记", "sec.b"),
+        });
+
+        using var stream = new MemoryStream(bytes);
+        var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(["镇街", "村（社区）", "第一书记", "派出单位", Definition2026.Steps[0].Title], rows[0].Keys.Take(5));
+        Assert.Equal(["太平镇", "a村", "王书记", "市财政局", "未开始（逾期）"], rows[0].Values.Take(5));
+        Assert.Equal(["太平镇", "b村", "李书记", null], rows[1].Values.Take(4));
+        Assert.Equal(["太平镇", "c村", null, null], rows[2].Values.Take(4)); // not in the directory: empty, not another's
+        Assert.Equal(1.0, Convert.ToDouble(rows[0]["已通过"], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -238,7 +314,7 @@ public class CommitteeSheetsTests
             [new RollEntry("a", "a村", "王书记", "sec.a")]);
         var sheets = CommitteeSheets.MeetingPack(pack, Definition2026);
         Assert.Equal(["进度小结", "逾期未完成", "优秀典型候选", "会议记录"], sheets.Select(s => s.Name));
-        Assert.Equal(["a村", "王书记", 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(7));
+        Assert.Equal(["a村", "王书记", 1, 1, 0, 1, "未开始（逾期）", "已通过"], sheets[0].Rows[0].Take(8));
         Assert.Equal(["a村", "建立一本团员青年台账"], sheets[1].Rows[0]);
         Assert.Equal(["a村", "召开一次团员青年座谈会", "2026-11-20", "可推广", "地点：村委会", "/api/evidence/2026/a/s1/1", "是"], sheets[2].Rows[0]);
         Assert.Equal(["推荐至市级", "a村 · 召开一次团员青年座谈会"], sheets[3].Rows[3]);

@@ -240,6 +240,60 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Review_FurtherActivity_FormNamesTheActivity_EvenThoughTheStepIsApproved()
+    {
+        var own = new SubmissionView("s1", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string>(), []);
+        var further = new ActivityView(new SubmissionView("s2", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string> { ["place"] = "文化广场" }, []), StepStatus.Submitted, null, false);
+        var step = Step("forum", StepStatus.Approved, submission: own) with { Further = [further] };
+        var page = await RenderAsync<ReviewPage, ReviewModel>(new(Chrome, "v1", "甲村", "t1", 2026, step, further.Submission, null, further));
+
+        Assert.Equal("待审核", page.QuerySelector(".chip")!.TextContent);
+        Assert.Contains("（后续活动）", page.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("s2", page.QuerySelector("form input[name=activity]")!.GetAttribute("value"));
+        Assert.Equal(2, page.QuerySelectorAll("button[name=decision]").Length);
+        Assert.Equal("文化广场", page.QuerySelector("dd")!.TextContent);
+    }
+
+    [Fact]
+    public async Task ReviewQueue_StepTitleNotKey_FurtherActivityLinkedToItsReview()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        var page = await RenderAsync<ReviewQueuePage, ReviewQueueModel>(new(Chrome, "t1", 2026, null, NoticeList.None, 0, [],
+            [new QueueItem("v1", "甲村", "forum", at, "召开一次团员青年座谈会"), new QueueItem("v1", "甲村", "volunteering", at, "组织一次青年志愿服务活动", "s2")]));
+
+        Assert.Equal(["甲村 · 召开一次团员青年座谈会", "甲村 · 组织一次青年志愿服务活动（后续活动）"], page.QuerySelectorAll("label").Select(l => l.TextContent.Trim()));
+        Assert.Equal(["v1|forum", "v1|volunteering|s2"], page.QuerySelectorAll("input[name=item]").Select(i => i.GetAttribute("value")));
+        Assert.Equal("/villages/v1/steps/volunteering/review?year=2026&activity=s2", page.QuerySelectorAll(".card a")[1].GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Village_ApprovedStep_ListsFurtherActivities_AndTheSecretaryMayRecordAnother()
+    {
+        var own = new SubmissionView("s1", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string>(), []);
+        var step = Step("volunteering", StepStatus.Approved, submission: own) with
+        {
+            Further =
+            [
+                new(new SubmissionView("s2", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string>(), []), StepStatus.Approved, null, true),
+                new(new SubmissionView("s3", DateTimeOffset.UnixEpoch, "sec.a", new Dictionary<string, string>(), []), StepStatus.Returned, new ReviewView(ReviewDecision.Return, "请补照片", "town.t1", DateTimeOffset.UnixEpoch, false), false),
+            ],
+        };
+        var mine = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, [step], FurtherActivities: true));
+        var further = mine.QuerySelector("#further-volunteering")!;
+        Assert.Contains("本项已完成，可继续记录活动", further.TextContent, StringComparison.Ordinal);
+        Assert.Contains("已通过的活动共 2 次", further.TextContent, StringComparison.Ordinal);
+        Assert.Equal(["已通过", "已退回"], further.QuerySelectorAll("li .chip").Select(c => c.TextContent));
+        Assert.Contains("退回意见：请补照片", further.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/villages/v1/steps/volunteering?year=2026", further.QuerySelector("a.button")!.GetAttribute("href"));
+
+        // A reviewer sees the list, not the link; a checklist older than version 3 offers no further activity.
+        var reader = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, false, null, NoticeList.None, [step], FurtherActivities: true));
+        Assert.Null(reader.QuerySelector("#further-volunteering a.button"));
+        var old = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, null, NoticeList.None, [Step("volunteering", StepStatus.Approved, submission: own)]));
+        Assert.Null(old.QuerySelector("#further-volunteering"));
+    }
+
+    [Fact]
     public async Task Town_Matrix_OverdueCellsAndLinks_ChartHeights()
     {
         var columns = new List<StepColumn> { new("forum", "座谈会"), new("plan", "计划") };

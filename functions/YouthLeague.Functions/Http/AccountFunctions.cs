@@ -92,7 +92,9 @@ public sealed class AccountFunctions(AccountService accounts, Access access)
             return body.Problem;
         }
 
-        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", body.Value.DispatchingUnit, req.HttpContext.RequestAborted));
+        // A rotation names the successor's unit or leaves it empty: the predecessor's unit is never carried over to the successor
+        // (docs/committees.md). The org import keeps its own path (it sets the unit from the sheet).
+        return Respond(req, await accounts.ReassignSecretaryAsync(who.Principal!, villageId, body.Value!.Username ?? "", body.Value.DisplayName ?? "", body.Value.DispatchingUnit ?? "", req.HttpContext.RequestAborted));
     }
 
     private static ObjectResult Respond(HttpRequest req, AccountChange change)

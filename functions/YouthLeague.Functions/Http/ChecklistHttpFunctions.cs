@@ -42,9 +42,9 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
             return denied;
         }
 
-        // After the fourth quarter only returned items may be handed in again (the orchestration refuses the rest too).
+        // After the fourth quarter only returned items may be handed in again, no first one nor a further activity (the orchestration refuses the rest too).
         if (await years.InClosingWindowAsync(y, villageId, req.HttpContext.RequestAborted)
-            && await reader.StepStatusAsync(y, villageId, step, req.HttpContext.RequestAborted) == StepStatus.NotStarted)
+            && await reader.StepStatusAsync(y, villageId, step, req.HttpContext.RequestAborted) is StepStatus.NotStarted or StepStatus.Approved)
         {
             return Problems.Create(409, ChecklistRules.ClosedForNewSubmissions);
         }
@@ -85,7 +85,7 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         }
 
         var result = await reviews.ReviewAsync(
-            new ReviewRequest(y, villageId, step, ReviewDecisions.TryParse(body.Value!.Decision), body.Value.Comment, body.Value.Exemplary ?? false, Actor: who!.Principal!.Username, req.Headers["Idempotency-Key"].ToString()),
+            new ReviewRequest(y, villageId, step, ReviewDecisions.TryParse(body.Value!.Decision), body.Value.Comment, body.Value.Exemplary ?? false, Actor: who!.Principal!.Username, req.Headers["Idempotency-Key"].ToString(), body.Value.Activity),
             client,
             req.HttpContext.RequestAborted);
         if (!result.Accepted)

@@ -34,8 +34,11 @@ public sealed class ProgressFunctions(ProgressService progress, DirectoryService
             return denied;
         }
 
-        var towns = (await directory.TownsAsync(req.HttpContext.RequestAborted)).ToDictionary(t => t.Id, t => t.Name);
-        return new FileContentResult(ProgressWorkbook.Build(report!, definitions.For(report!.Year), towns), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        // The towns and the villages' secretaries in one range query (of the report's town when it covers one).
+        var (towns, villages) = await directory.TownsAndVillagesAsync(report!.Towns.Count == 1 ? report.Towns[0].Id : null, req.HttpContext.RequestAborted);
+        return new FileContentResult(
+            ProgressWorkbook.Build(report, definitions.For(report.Year), towns.ToDictionary(t => t.Id, t => t.Name), villages.ToDictionary(v => v.Id, v => v.Secretary)),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         {
             FileDownloadName = $"progress-{report.Year}.xlsx",
         };

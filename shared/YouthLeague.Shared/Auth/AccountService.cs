@@ -159,7 +159,7 @@ public sealed class AccountService(AccountTable accounts, Invites invites, Direc
         ReassignSecretaryAsync(actor, villageId, newUsername, newName, null, cancellationToken);
 
     /// <inheritdoc cref="ReassignSecretaryAsync(Principal, string, string, string, CancellationToken)"/>
-    /// <param name="dispatchingUnit">The successor's dispatching unit (派出单位); null keeps the village's (the org import sets it itself).</param>
+    /// <param name="dispatchingUnit">The successor's dispatching unit (派出单位), empty when not known; null keeps the village's (only the org import, which sets it itself from the sheet).</param>
     public async Task<AccountChange> ReassignSecretaryAsync(Principal actor, string villageId, string newUsername, string newName, string? dispatchingUnit, CancellationToken cancellationToken = default)
     {
         if ((dispatchingUnit?.Trim().Length ?? 0) > 60)

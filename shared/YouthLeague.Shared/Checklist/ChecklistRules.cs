@@ -31,6 +31,9 @@ public static class ChecklistRules
         _ => "当前状态不允许此操作",
     };
 
+    /// <summary>An approved step of a checklist started before further activities existed (orchestration version 1 or 2).</summary>
+    public const string NoFurtherActivities = "该项已审核通过。本村这一年度的清单启动于旧版本，不能再记录更多活动，请在下一年度记录";
+
     public const string NoSuchActivity = "该次活动当前没有待审核的提交";
 
     /// <summary>

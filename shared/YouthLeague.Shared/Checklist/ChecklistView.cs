@@ -3,7 +3,13 @@ using System.Text.Json.Serialization;
 namespace YouthLeague.Checklist;
 
 /// <summary>The checklist as <c>GET /api/checklists/{year}/{villageId}</c> returns it (API v1).</summary>
-public sealed record ChecklistView(string VillageId, int Year, string Status, string TownId, int? Score, IReadOnlyList<StepView> Steps);
+/// <param name="Version">The orchestration version the checklist runs under; from 3 an approved step takes further activities.</param>
+public sealed record ChecklistView(string VillageId, int Year, string Status, string TownId, int? Score, IReadOnlyList<StepView> Steps, int Version = 1)
+{
+    /// <summary>Whether an approved step takes further activities (orchestration version 3 and later).</summary>
+    [JsonIgnore]
+    public bool TakesFurtherActivities => Version >= 3;
+}
 
 public sealed record StepView(
     string Key,
@@ -17,7 +23,18 @@ public sealed record StepView(
     IReadOnlyList<FieldView> Fields,
     EvidenceRuleView Evidence,
     IReadOnlyList<SubmissionView> Submissions,
-    ReviewView? LastReview);
+    ReviewView? LastReview,
+    [property: JsonIgnore] IReadOnlyList<ActivityView>? Further = null)
+{
+    /// <summary>Further activities recorded after the step was approved (version 3), oldest first.</summary>
+    public IReadOnlyList<ActivityView> FurtherActivities => Further ?? [];
+
+    /// <summary>Approved activities of this step: its own (once approved) and every approved further one.</summary>
+    public int ApprovedActivities => (Status == StepStatus.Approved ? 1 : 0) + FurtherActivities.Count(a => a.Status == StepStatus.Approved);
+}
+
+/// <summary>A further activity of an approved step: what was handed in, its status and its review.</summary>
+public sealed record ActivityView(SubmissionView Submission, StepStatus Status, ReviewView? Review, bool Exemplary);
 
 public sealed record FieldView(string Name, string Label, [property: JsonConverter(typeof(FieldTypeWireConverter))] FieldType Type, bool Required, double? Min, double? Max, IReadOnlyList<string>? Options);
 

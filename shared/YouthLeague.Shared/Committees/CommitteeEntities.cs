@@ -5,7 +5,9 @@ namespace YouthLeague.Committees;
 /// <summary>
 /// Row "{villageId}|{step}" of partition "{year}-{townId}-cases" in TownProgress: a step a reviewer approved and
 /// marked as an outstanding-case candidate (优秀典型候选), with a copy of what was handed in, so that a meeting pack
-/// reads every candidate of a town in one query. Written by the checklist projection, once per approval.
+/// reads every candidate of a town in one query. Written by the checklist projection, once per approval. An approved
+/// further activity of a step (version 3) has its own row "{villageId}|{step}|{submissionId}" in the same partition, so
+/// the pack counts it in the same query; it is a candidate only when marked exemplary (<see cref="Candidate"/>).
 /// </summary>
 public sealed class CaseEntity : EntityBase
 {
@@ -31,7 +33,14 @@ public sealed class CaseEntity : EntityBase
 
     public static string Partition(int year, string townId) => Keys.Town(year, townId) + "-cases";
 
-    public static string Row(string villageId, string step) => $"{villageId}|{step}";
+    /// <summary>A further activity of the step (its submission id, version 3); null for the step's own approval.</summary>
+    public string? Activity { get; set; }
+
+    /// <summary>Whether the row is an outstanding-case candidate; false for an approved further activity not marked exemplary (it only counts). Null (rows before further activities): a candidate.</summary>
+    public bool? Candidate { get; set; }
+
+    public static string Row(string villageId, string step, string? activity = null) =>
+        activity is null ? $"{villageId}|{step}" : $"{villageId}|{step}|{activity}";
 }
 
 /// <summary>Row "q{n}" of partition "{year}-{townId}" in Meetings: the town's quarterly exchange meeting (季度交流会).</summary>

@@ -91,7 +91,9 @@ public static class CommitteeSheets
 
     /// <summary>
     /// Volunteering summary (志愿服务汇总): per village, the latest answer to the step (its fields by label, numbers as
-    /// numbers), then a total of every number field over all answers and over approved ones.
+    /// numbers), then one row per further activity of the step (version 3: recorded after the step was approved, with
+    /// its own status); then a total of every number field over all answers and over approved ones, each with the
+    /// number of activities it counts (the step's own and every further one).
     /// </summary>
     public static Sheet Volunteering(int year, StepDefinition step, IEnumerable<ExportVillage> villages)
     {
@@ -102,40 +104,47 @@ public static class CommitteeSheets
         var numbers = step.Fields.Select((f, i) => (f, i)).Where(x => x.f.Type == FieldType.Number).ToList();
         var all = new double[step.Fields.Count];
         var approved = new double[step.Fields.Count];
+        var (allCount, approvedCount) = (0, 0);
         foreach (var v in villages)
         {
             var view = v.Checklist?.Steps.FirstOrDefault(s => s.Key == step.Key);
-            var status = view is null ? StepStatus.NotStarted : view.Status;
-            var answer = view?.Submissions.LastOrDefault()?.Fields;
-            List<object?> row = [v.Town.Name, v.Village.Name, .. SecretaryCells(v.Village), status.ToChinese()];
-            for (var i = 0; i < step.Fields.Count; i++)
+            var own = view?.Submissions.LastOrDefault();
+            List<(StepStatus Status, SubmissionView? Answer)> activities = [(view?.Status ?? StepStatus.NotStarted, own)];
+            activities.AddRange((view?.FurtherActivities ?? []).Select(a => (a.Status, (SubmissionView?)a.Submission)));
+            foreach (var (status, answer) in activities)
             {
-                var f = step.Fields[i];
-                var text = answer?.GetValueOrDefault(f.Name);
-                if (f.Type == FieldType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+                List<object?> row = [v.Town.Name, v.Village.Name, .. SecretaryCells(v.Village), status.ToChinese()];
+                allCount += answer is null ? 0 : 1;
+                approvedCount += answer is not null && status == StepStatus.Approved ? 1 : 0;
+                for (var i = 0; i < step.Fields.Count; i++)
                 {
-                    row.Add(n);
-                    all[i] += n;
-                    approved[i] += status == StepStatus.Approved ? n : 0;
+                    var f = step.Fields[i];
+                    var text = answer?.Fields.GetValueOrDefault(f.Name);
+                    if (f.Type == FieldType.Number && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+                    {
+                        row.Add(n);
+                        all[i] += n;
+                        approved[i] += status == StepStatus.Approved ? n : 0;
+                    }
+                    else
+                    {
+                        row.Add(string.IsNullOrEmpty(text) ? null : text);
+                    }
                 }
-                else
-                {
-                    row.Add(string.IsNullOrEmpty(text) ? null : text);
-                }
-            }
 
-            row.Add(view?.Submissions.LastOrDefault()?.Handler);
-            rows.Add(row);
+                row.Add(answer?.Handler);
+                rows.Add(row);
+            }
         }
 
-        rows.Add(Total("合计（全部已提交）", step, numbers.Select(x => x.i), all));
-        rows.Add(Total("其中已通过", step, numbers.Select(x => x.i), approved));
+        rows.Add(Total("合计（全部已提交）", allCount, step, numbers.Select(x => x.i), all));
+        rows.Add(Total("其中已通过", approvedCount, step, numbers.Select(x => x.i), approved));
         return new Sheet($"{year}年志愿服务汇总", headers, rows);
     }
 
-    private static List<object?> Total(string label, StepDefinition step, IEnumerable<int> numberColumns, double[] sums)
+    private static List<object?> Total(string label, int activities, StepDefinition step, IEnumerable<int> numberColumns, double[] sums)
     {
-        var row = new List<object?> { label, null, null, null, null };
+        var row = new List<object?> { label, $"{activities} 次活动", null, null, null };
         row.AddRange(Enumerable.Repeat<object?>(null, step.Fields.Count + 1));
         foreach (var i in numberColumns)
         {
@@ -148,7 +157,7 @@ public static class CommitteeSheets
     /// <summary>A quarterly meeting's pack as a workbook: progress, overdue, candidates (with their evidence links), the record.</summary>
     public static IReadOnlyList<Sheet> MeetingPack(MeetingPack pack, ChecklistDefinition definition)
     {
-        var progress = new List<string> { "村（社区）", "第一书记", "已通过", "待审核", "逾期项数" };
+        var progress = new List<string> { "村（社区）", "第一书记", "已通过", "已通过活动", "待审核", "逾期项数" };
         var secretaries = (pack.Roll ?? []).ToDictionary(r => r.VillageId, r => r.SecretaryName);
         progress.AddRange(definition.Steps.Select(s => s.Title));
         var recommended = pack.Record?.Recommended.ToHashSet() ?? [];
@@ -156,7 +165,7 @@ public static class CommitteeSheets
         [
             new("进度小结", progress, pack.Villages.Select(v => (IReadOnlyList<object?>)
             [
-                v.Name, secretaries.GetValueOrDefault(v.Id), v.Approved, v.Submitted, v.Overdue.Count,
+                v.Name, secretaries.GetValueOrDefault(v.Id), v.Approved, v.Activities, v.Submitted, v.Overdue.Count,
                 .. definition.Steps.Select(s => (object?)(StepStatusNames.Parse(v.Steps[s.Key]).ToChinese() + (v.Overdue.Contains(s.Key) ? "（逾期）" : ""))),
             ]).ToList()),
             new("逾期未完成", ["村（社区）", "逾期事项"], pack.Villages.Where(v => v.Overdue.Count > 0).Select(v => (IReadOnlyList<object?>)

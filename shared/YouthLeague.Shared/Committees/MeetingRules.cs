@@ -49,7 +49,9 @@ public static class MeetingRules
         var total = pack.Villages.Count * stepsPerVillage;
         var agenda = new List<string>
         {
-            $"通报第{pack.Quarter}季度进度：{pack.Villages.Count} 个村（社区）已通过 {pack.Villages.Sum(v => v.Approved)}/{total} 项，逾期 {pack.Villages.Sum(v => v.Overdue.Count)} 项",
+            $"通报第{pack.Quarter}季度进度：{pack.Villages.Count} 个村（社区）已通过 {pack.Villages.Sum(v => v.Approved)}/{total} 项"
+                + (pack.Villages.Sum(v => v.FurtherApproved) is > 0 and var more ? $"（另有 {more} 次后续活动已通过）" : "")
+                + $"，逾期 {pack.Villages.Sum(v => v.Overdue.Count)} 项",
         };
         var late = pack.Villages.Where(v => v.Overdue.Count > 0).ToList();
         agenda.Add(late.Count == 0 ? "逾期事项督办：本季度没有逾期事项" : "逾期事项督办：" + string.Join("；", late.Select(v => $"{v.Name}（{string.Join("、", v.Overdue.Select(stepTitle))}）")));

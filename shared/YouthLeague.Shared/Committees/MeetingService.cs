@@ -11,9 +11,13 @@ using YouthLeague.Workflow;
 
 namespace YouthLeague.Committees;
 
-public sealed record PackVillage(string Id, string Name, IReadOnlyDictionary<string, string> Steps, IReadOnlyList<string> Overdue)
+/// <param name="FurtherApproved">Further activities of approved steps (version 3) approved by the pack's date.</param>
+public sealed record PackVillage(string Id, string Name, IReadOnlyDictionary<string, string> Steps, IReadOnlyList<string> Overdue, int FurtherApproved = 0)
 {
     public int Approved => Steps.Values.Count(s => s == "approved");
+
+    /// <summary>Every approved activity: each approved step's own and every approved further one.</summary>
+    public int Activities => Approved + FurtherApproved;
 
     public int Submitted => Steps.Values.Count(s => s == "submitted");
 }
@@ -66,7 +70,8 @@ public sealed record MeetingResult(int Status, string? Title = null, ValidationE
 /// Quarterly exchange meetings of a town (季度交流会): the generated pack (progress at the quarter, overdue list,
 /// outstanding-case candidates with their evidence) and the record of the meeting (date, attendees, minutes,
 /// cases recommended to the city). A pack costs 5 table queries whatever the number of villages: towns, the
-/// town's villages, the quarter's snapshots, the town's meeting records, its candidate cases; 6 before the
+/// town's villages, the quarter's snapshots, the town's meeting records, its candidate cases (and approved further
+/// activities, counted per village, in the same partition); 6 before the
 /// quarter's first snapshot (the live progress partition is read instead).
 /// </summary>
 public sealed class MeetingService(StorageClients storage, Progress.TownProgressStore progress, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock, ILogger<MeetingService> log)
@@ -128,12 +133,24 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)g.Select(x => x.Quarter).Order().ToList());
         var quarterEnd = ChinaTime.QuarterLastDay(year, quarter);
         var candidates = new List<Candidate>();
+        var further = new Dictionary<string, int>();
         queries++;
         await foreach (var c in storage.Table(TableNames.TownProgress).QueryAsync<CaseEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {CaseEntity.Partition(year, townId)}"), cancellationToken: cancellationToken))
         {
             // The fourth meeting sees the whole year (approvals after the year's end included).
             if (quarter < 4 && ChinaTime.Today(c.ApprovedAt) > quarterEnd)
+            {
+                continue;
+            }
+
+            // An approved further activity counts; it is a candidate only when marked exemplary.
+            if (c.Activity is not null)
+            {
+                further[c.VillageId] = further.GetValueOrDefault(c.VillageId) + 1;
+            }
+
+            if (!(c.Candidate ?? true))
             {
                 continue;
             }
@@ -162,7 +179,7 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
             town,
             asOf,
             fromSnapshot,
-            villages.OrderBy(v => v.Id, StringComparer.Ordinal).ToList(),
+            villages.Select(v => v with { FurtherApproved = further.GetValueOrDefault(v.Id) }).OrderBy(v => v.Id, StringComparer.Ordinal).ToList(),
             candidates.OrderBy(c => c.ApprovedAt).ToList(),
             records.GetValueOrDefault(quarter),
             queries,

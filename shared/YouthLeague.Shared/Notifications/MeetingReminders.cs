@@ -19,10 +19,24 @@ public enum MeetingState
 public sealed record QuarterMeeting(int Quarter, MeetingState State, string Date);
 
 /// <summary>
+/// Who gets the meeting reminders besides the town's reviewer: the town's dispatch office (镇街下派办, its <c>office</c>
+/// accounts, which record the meeting too) the same reminders as the reviewer; the city (团市委) and the city's dispatch
+/// office (市下派办, <c>office</c> with scope <c>city</c>) the list of towns that missed it.
+/// </summary>
+/// <param name="City">The city's active accounts and the city's dispatch offices.</param>
+/// <param name="TownOffices">Each town's active dispatch-office accounts, by town id.</param>
+public sealed record MeetingRecipients(IReadOnlyList<string> City, IReadOnlyDictionary<string, IReadOnlyList<string>> TownOffices)
+{
+    /// <summary>Who is reminded about a town's own meeting: its reviewer and its dispatch office.</summary>
+    public IEnumerable<string> Town(string townId) => TownOffices.TryGetValue(townId, out var offices) ? offices.Prepend("town." + townId) : ["town." + townId];
+}
+
+/// <summary>
 /// The quarterly exchange meetings (季度交流会) as the daily run and the city page see them: which towns recorded
-/// which quarter's meeting (one query for the year), and the reminders to hold one: to the town's reviewers 14 days
-/// and again 3 days before the quarter ends while no record exists, and in the week after it ends when none was
-/// recorded; to the city's accounts (市下派办), the towns that missed it. One notice per person, quarter and reason.
+/// which quarter's meeting (one query for the year), and the reminders to hold one: to the town's reviewer and its
+/// dispatch office 14 days and again 3 days before the quarter ends while no record exists, and in the week after it
+/// ends when none was recorded; to the city's accounts and the city's dispatch office (市下派办), the towns that missed
+/// it (<see cref="MeetingRecipients"/>). One notice per person, quarter and reason.
 /// </summary>
 public sealed class MeetingReminders(StorageClients storage)
 {
@@ -51,7 +65,7 @@ public sealed class MeetingReminders(StorageClients storage)
             : new QuarterMeeting(q, today > ChinaTime.QuarterLastDay(year, q) ? MeetingState.Missed : today >= MeetingRules.FirstDay(year, q) ? MeetingState.Open : MeetingState.NotYet, ""))];
 
     /// <summary>The meeting reminders due <paramref name="today"/>; <paramref name="heldByYear"/> gives the recorded meetings of a year.</summary>
-    public static IEnumerable<Reminder> For(DateOnly today, IReadOnlyList<Town> towns, Func<int, IReadOnlyDictionary<(string Town, int Quarter), string>> heldByYear, IReadOnlyList<string> cityUsers)
+    public static IEnumerable<Reminder> For(DateOnly today, IReadOnlyList<Town> towns, Func<int, IReadOnlyDictionary<(string Town, int Quarter), string>> heldByYear, MeetingRecipients recipients)
     {
         var (year, quarter) = (today.Year, ChinaTime.QuarterOf(today));
         var last = ChinaTime.QuarterLastDay(year, quarter);
@@ -62,10 +76,13 @@ public sealed class MeetingReminders(StorageClients storage)
             var reason = left <= LastDays ? "meeting-last" : "meeting-soon";
             foreach (var town in towns.Where(t => !held.ContainsKey((t.Id, quarter))))
             {
-                yield return new Reminder("town." + town.Id, "", "", reason, $"{year}Q{quarter}",
-                    left == 0 ? $"第{quarter}季度交流会今天（{last:yyyy-MM-dd}）截止，召开后请在会议页记录。"
-                              : $"第{quarter}季度交流会请在 {last:yyyy-MM-dd} 前召开（还有 {left} 天），召开后请在会议页记录。",
-                    NoticeLinks.Meeting(year, town.Id, quarter));
+                foreach (var recipient in recipients.Town(town.Id))
+                {
+                    yield return new Reminder(recipient, "", "", reason, $"{year}Q{quarter}",
+                        left == 0 ? $"第{quarter}季度交流会今天（{last:yyyy-MM-dd}）截止，召开后请在会议页记录。"
+                                  : $"第{quarter}季度交流会请在 {last:yyyy-MM-dd} 前召开（还有 {left} 天），召开后请在会议页记录。",
+                        NoticeLinks.Meeting(year, town.Id, quarter));
+                }
             }
         }
 
@@ -77,14 +94,17 @@ public sealed class MeetingReminders(StorageClients storage)
             var missed = towns.Where(t => !held.ContainsKey((t.Id, pq))).ToList();
             foreach (var town in missed)
             {
-                yield return new Reminder("town." + town.Id, "", "", "meeting-missed", $"{py}Q{pq}",
-                    $"{py}年第{pq}季度交流会尚无记录（已逾期 {late} 天），请尽快召开并在会议页补记。", NoticeLinks.Meeting(py, town.Id, pq));
+                foreach (var recipient in recipients.Town(town.Id))
+                {
+                    yield return new Reminder(recipient, "", "", "meeting-missed", $"{py}Q{pq}",
+                        $"{py}年第{pq}季度交流会尚无记录（已逾期 {late} 天），请尽快召开并在会议页补记。", NoticeLinks.Meeting(py, town.Id, pq));
+                }
             }
 
             if (missed.Count > 0)
             {
                 var names = string.Join("、", missed.Take(20).Select(t => t.Name)) + (missed.Count > 20 ? " 等" : "");
-                foreach (var city in cityUsers)
+                foreach (var city in recipients.City)
                 {
                     yield return new Reminder(city, "", "", "meeting-missed", $"{py}Q{pq}",
                         $"{py}年第{pq}季度交流会：{missed.Count} 个镇街尚无记录（{names}）。", $"/city?year={py.ToString(CultureInfo.InvariantCulture)}#meetings");
@@ -93,19 +113,32 @@ public sealed class MeetingReminders(StorageClients storage)
         }
     }
 
-    /// <summary>The city's active accounts (市下派办, 团市委): one query.</summary>
-    public async Task<IReadOnlyList<string>> CityUsersAsync(CancellationToken cancellationToken = default)
+    /// <summary>The active city accounts (团市委) and dispatch offices (市下派办 and each town's 下派办): one query.</summary>
+    public async Task<MeetingRecipients> RecipientsAsync(CancellationToken cancellationToken = default)
     {
-        var users = new List<string>();
+        var city = new List<string>();
+        var offices = new Dictionary<string, List<string>>();
         await foreach (var a in storage.Table(TableNames.Accounts).QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {Auth.AccountEntity.Partition} and Role eq {Auth.Roles.City}"), select: ["RowKey", "Disabled"], cancellationToken: cancellationToken))
+            TableClient.CreateQueryFilter($"PartitionKey eq {Auth.AccountEntity.Partition} and (Role eq {Auth.Roles.City} or Role eq {Auth.Roles.Office})"),
+            select: ["RowKey", "Role", "Scope", "Disabled"],
+            cancellationToken: cancellationToken))
         {
-            if (a.GetBoolean("Disabled") != true)
+            if (a.GetBoolean("Disabled") == true)
             {
-                users.Add(a.RowKey);
+                continue;
+            }
+
+            var scope = a.GetString("Scope") ?? "";
+            if (a.GetString("Role") == Auth.Roles.City || scope == Auth.Principal.CityScope)
+            {
+                city.Add(a.RowKey);
+            }
+            else if (scope.Length > 0)
+            {
+                (offices.TryGetValue(scope, out var list) ? list : offices[scope] = []).Add(a.RowKey);
             }
         }
 
-        return users;
+        return new MeetingRecipients(city, offices.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value));
     }
 }

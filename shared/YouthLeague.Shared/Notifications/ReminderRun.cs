@@ -98,7 +98,7 @@ public sealed class ReminderRun(Progress.TownProgressStore progress, DirectorySe
             held[today.Year - 1] = await meetings.HeldAsync(today.Year - 1, cancellationToken);
         }
 
-        var city = await meetings.CityUsersAsync(cancellationToken);
-        return await outbox.QueueAsync([.. MeetingReminders.For(today, towns, y => held[y], city)], cancellationToken);
+        var recipients = await meetings.RecipientsAsync(cancellationToken);
+        return await outbox.QueueAsync([.. MeetingReminders.For(today, towns, y => held[y], recipients)], cancellationToken);
     }
 }

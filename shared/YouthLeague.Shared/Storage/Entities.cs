@@ -100,6 +100,9 @@ public sealed class StepEntity : EntityBase
     public bool Exemplary { get; set; }
 
     public string? LastReviewId { get; set; }
+
+    /// <summary>JSON array of the step's further activities (FurtherActivity: submission id, status, review id), oldest first; version 3.</summary>
+    public string? FurtherJson { get; set; }
 }
 
 /// <summary>Row "sub-{submissionId}": what was handed in (fields and evidence metadata), written once.</summary>
@@ -140,6 +143,9 @@ public sealed class ReviewEntity : EntityBase
     public string By { get; set; } = "";
 
     public DateTimeOffset At { get; set; }
+
+    /// <summary>The further activity reviewed (its submission id); null for a review of the step's own submission.</summary>
+    public string? Activity { get; set; }
 }
 
 /// <summary>Row "audit-{commandId}": who did what, when, from which state to which.</summary>

@@ -29,7 +29,7 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
         var notices = view is not null && mine ? await support.NoticesAsync(req, who.Principal.Username, $"/villages/{villageId}") : NoticeList.None;
         var plan = PlanFeed.PlanItems(await reader.ReadAsync(year - 1, villageId, req.HttpContext.RequestAborted)); // last year's plan is this year's
         return await renderer.PageAsync<VillagePage, VillageModel>(
-            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps, definitions.Find(year)?.Scoring, plan));
+            new(await support.ChromeAsync(req, who.Principal), villageId, who.Village!.Name, year, mine, submitted, notices, view?.Steps, definitions.Find(year)?.Scoring, plan, view?.TakesFurtherActivities ?? false));
     }
 
     public async Task<IActionResult> StepFormAsync(HttpRequest req, string villageId, string stepKey)
@@ -49,10 +49,17 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
 
         // A saved draft comes back first; else, on a return, the previous answer fills the form, so nothing is typed twice.
         var draft = await drafts.FindAsync(year, villageId, stepKey, req.HttpContext.RequestAborted);
-        var values = draft?.Fields ?? (step.Submissions.LastOrDefault()?.Fields ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+        // An approved step's form records a further activity: it starts empty (a new activity, not the approved answer).
+        var further = step.Status == StepStatus.Approved;
+        var previous = further ? null : step.Submissions.LastOrDefault()?.Fields;
+        var values = draft?.Fields ?? (previous ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
         var note = draft is null ? null
             : (req.Query["draft"] == "saved" ? "草稿已保存。" : "已恢复您的草稿。")
               + $"（{Dates.ShortMinute(draft.SavedAt)} 保存；照片和文件不存入草稿，提交时再选择）";
+        if (further)
+        {
+            note = "本项已完成，这里记录又一次活动（单独审核，计入志愿服务汇总和交流会材料）。" + note;
+        }
         return await FormAsync(req, who, year, villageId, step, values, null, null, 200, note);
     }
 
@@ -84,8 +91,8 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
             return new RedirectResult($"/villages/{villageId}/steps/{stepKey}?year={year}&draft=saved");
         }
 
-        // After the fourth quarter only returned items may be handed in again (as the API answers; the orchestration refuses the rest too).
-        if (step.Status == StepStatus.NotStarted && await years.InClosingWindowAsync(year, villageId, req.HttpContext.RequestAborted))
+        // After the fourth quarter only returned items may be handed in again, no further activity either (as the API answers; the orchestration refuses the rest too).
+        if (step.Status is StepStatus.NotStarted or StepStatus.Approved && await years.InClosingWindowAsync(year, villageId, req.HttpContext.RequestAborted))
         {
             return await FormAsync(req, who, year, villageId, step, values, ChecklistRules.ClosedForNewSubmissions, null, 409);
         }

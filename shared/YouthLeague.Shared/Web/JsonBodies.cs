@@ -6,7 +6,8 @@ namespace YouthLeague.Web;
 
 public sealed record JsonBody<T>(T? Value, ObjectResult? Problem);
 
-public sealed record ReviewBody(string? Decision, string? Comment, bool? Exemplary);
+/// <param name="Activity">A further activity of the approved step to review (its submission id); absent for the step's own submission.</param>
+public sealed record ReviewBody(string? Decision, string? Comment, bool? Exemplary, string? Activity = null);
 
 /// <summary>
 /// Reads a JSON request body; malformed JSON is a 400, over <see cref="MaxBytes"/> a 413, a person can read either.

@@ -10,7 +10,7 @@ using YouthLeague.Workflow;
 namespace YouthLeague.Web;
 
 /// <summary>A town reviewer's queue (oldest first, one query), one submission to approve or return, and batch approval.</summary>
-public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistProjection projection, ChecklistReader reader, ReviewService reviews, DirectoryService directory, Notifications.NotificationDispatcher dispatcher)
+public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistProjection projection, ChecklistReader reader, ReviewService reviews, DirectoryService directory, Notifications.NotificationDispatcher dispatcher, ChecklistDefinitions definitions)
 {
     /// <summary>Undelivered robot messages listed on the queue page (the count shows them all).</summary>
     public const int FailedShown = 20;
@@ -36,7 +36,7 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
             notices,
             failed.Count,
             failed.Take(FailedShown).Select(n => new FailedNotice(names.GetValueOrDefault(n.VillageId, n.PartitionKey), n.Text, n.FailureReason)).ToList(),
-            queue.Select(q => new QueueItem(q.VillageId, names.GetValueOrDefault(q.VillageId, q.VillageId), q.Step, q.SubmittedAt)).ToList()));
+            queue.Select(q => new QueueItem(q.VillageId, names.GetValueOrDefault(q.VillageId, q.VillageId), q.Step, q.SubmittedAt, definitions.Find(year)?.Find(q.Step)?.Title ?? q.Step, q.Activity)).ToList()));
     }
 
     public async Task<IActionResult> ApproveSelectedAsync(HttpRequest req, string townId, DurableTaskClient client)
@@ -55,7 +55,7 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
         }
 
         var approved = 0;
-        foreach (var item in form["item"].Select(i => i?.Split('|')).Where(p => p is { Length: 2 }))
+        foreach (var item in form["item"].Select(i => i?.Split('|')).Where(p => p is { Length: 2 or 3 }))
         {
             var village = await directory.FindVillageAsync(item![0], req.HttpContext.RequestAborted);
             if (village is null || village.TownId != townId)
@@ -63,14 +63,14 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
                 continue;
             }
 
-            var result = await reviews.ReviewAsync(new ReviewRequest(year, village.Id, item[1], ReviewDecision.Approve, null, false, who.Principal!.Username, null), client, req.HttpContext.RequestAborted);
+            var result = await reviews.ReviewAsync(new ReviewRequest(year, village.Id, item[1], ReviewDecision.Approve, null, false, who.Principal!.Username, null, item.Length == 3 ? item[2] : null), client, req.HttpContext.RequestAborted);
             approved += result.Accepted ? 1 : 0;
         }
 
         return new RedirectResult($"/towns/{townId}/reviews?year={year}&approved={approved}");
     }
 
-    public async Task<IActionResult> ReviewFormAsync(HttpRequest req, string villageId, string stepKey, string? error = null, int status = 200)
+    public async Task<IActionResult> ReviewFormAsync(HttpRequest req, string villageId, string stepKey, string? error = null, int status = 200, string? activity = null)
     {
         var who = await access.RequireVillageAsync(req, villageId, VillageAccess.Review);
         if (!who.Allowed)
@@ -81,13 +81,18 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
         var year = support.YearOf(req);
         var view = await reader.ReadAsync(year, villageId, req.HttpContext.RequestAborted);
         var step = view?.Steps.FirstOrDefault(s => s.Key == stepKey);
-        if (step?.Submissions.LastOrDefault() is not { } last)
+
+        // ?activity= names a further activity of the approved step (its submission id); without it, the step's own submission.
+        var activityId = activity ?? req.Query["activity"].ToString();
+        var further = activityId.Length > 0 ? step?.FurtherActivities.FirstOrDefault(a => a.Submission.Id == activityId) : null;
+        var submission = activityId.Length > 0 ? further?.Submission : step?.Submissions.LastOrDefault();
+        if (step is null || submission is null)
         {
             return await pageAccess.NotFoundAsync(who, "没有可审核的提交");
         }
 
         return await renderer.PageAsync<ReviewPage, ReviewModel>(
-            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, who.Village.TownId, year, step, last, error), status);
+            new(await support.ChromeAsync(req, who.Principal!), villageId, who.Village!.Name, who.Village.TownId, year, step, submission, error, further), status);
     }
 
     public async Task<IActionResult> ReviewAsync(HttpRequest req, string villageId, string stepKey, DurableTaskClient client)
@@ -107,8 +112,9 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
 
         // The form token makes a double tap on 通过 one review: the second post carries the same token, so the same review id.
         var token = form[PageSupport.FormTokenField].ToString();
+        var activity = form["activity"].ToString();
         var result = await reviews.ReviewAsync(
-            new ReviewRequest(year, villageId, stepKey, ReviewDecisions.TryParse(form["decision"].ToString()), form["comment"].ToString(), form["exemplary"] == "true", who.Principal!.Username, token.Length is > 0 and <= 64 ? "form-" + token : null),
+            new ReviewRequest(year, villageId, stepKey, ReviewDecisions.TryParse(form["decision"].ToString()), form["comment"].ToString(), form["exemplary"] == "true", who.Principal!.Username, token.Length is > 0 and <= 64 ? "form-" + token : null, activity.Length > 0 ? activity : null),
             client,
             req.HttpContext.RequestAborted);
         if (result.Accepted)
@@ -117,6 +123,6 @@ public sealed class ReviewPages(Access access, PageAccess pageAccess, PageSuppor
         }
 
         var message = result.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? result.Title;
-        return await ReviewFormAsync(req, villageId, stepKey, message, result.Status);
+        return await ReviewFormAsync(req, villageId, stepKey, message, result.Status, activity);
     }
 }

@@ -60,10 +60,14 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         if (change.Outcome == Outcome.Applied)
         {
             writes.Add(UpdateReviewQueueAsync(change, cancellationToken));
-            // (A further activity's approval is not a candidate case yet: the case row is per step.)
-            if (command.Kind == CommandKind.Approve && command.Exemplary && command.Activity is null && step is not null)
+            if (command.Kind == CommandKind.Approve && command.Activity is null && command.Exemplary && step is not null)
             {
                 writes.Add(WriteCaseAsync(change, step, review, cancellationToken));
+            }
+            else if (command.Kind == CommandKind.Approve && command.Activity is { } activity && step?.Further.FirstOrDefault(f => f.SubmissionId == activity) is { } approved)
+            {
+                // Every approved further activity gets a row beside the cases (it counts in the meeting pack); an exemplary one is a candidate.
+                writes.Add(WriteCaseAsync(change, step, review, cancellationToken, approved));
             }
         }
 
@@ -79,23 +83,26 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
     }
 
     /// <summary>An approval marked exemplary becomes a candidate case of the town, with a copy of the submission (one query per meeting pack).</summary>
-    private async Task WriteCaseAsync(ChecklistChange change, StepState step, ReviewEntity? review, CancellationToken cancellationToken)
+    /// <param name="activity">An approved further activity: its row counts it, and it is a candidate only when marked exemplary.</param>
+    private async Task WriteCaseAsync(ChecklistChange change, StepState step, ReviewEntity? review, CancellationToken cancellationToken, FurtherActivity? activity = null)
     {
         var state = change.State;
-        var submissionId = step.Submissions.LastOrDefault() ?? "";
+        var submissionId = activity?.SubmissionId ?? step.Submissions.LastOrDefault() ?? "";
         var submission = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(state.Year, state.VillageId), Keys.Submission(submissionId), cancellationToken: cancellationToken);
         await storage.Table(TableNames.TownProgress).UpsertEntityAsync(
             new Committees.CaseEntity
             {
                 PartitionKey = Committees.CaseEntity.Partition(state.Year, change.TownId),
-                RowKey = Committees.CaseEntity.Row(state.VillageId, change.Command.Step),
+                RowKey = Committees.CaseEntity.Row(state.VillageId, change.Command.Step, activity?.SubmissionId),
                 VillageId = state.VillageId,
                 Step = change.Command.Step,
                 SubmissionId = submissionId,
+                Activity = activity?.SubmissionId,
+                Candidate = activity is null || activity.Exemplary,
                 ReviewId = change.Command.Id,
                 Comment = review?.Comment ?? "",
                 ReviewedBy = change.Command.Actor,
-                ApprovedAt = step.ApprovedAt ?? change.Command.At,
+                ApprovedAt = activity is null ? step.ApprovedAt ?? change.Command.At : change.Command.At,
                 FieldsJson = submission.HasValue ? submission.Value!.FieldsJson : "{}",
                 EvidenceJson = submission.HasValue ? submission.Value!.EvidenceJson : "[]",
             },
@@ -106,19 +113,29 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
     /// <summary>Partition "{year}-{townId}-queue" of TownProgress: one row per step waiting for review, oldest first by RowKey.</summary>
     public static string QueuePartition(int year, string townId) => Keys.Town(year, townId) + "-queue";
 
-    public static string QueueRow(string villageId, string step) => $"{villageId}|{step}";
+    /// <summary>"{villageId}|{step}" for the step's own submission, "{villageId}|{step}|{submissionId}" for a further activity.</summary>
+    public static string QueueRow(string villageId, string step, string? activity = null) =>
+        activity is null ? $"{villageId}|{step}" : $"{villageId}|{step}|{activity}";
 
     private async Task UpdateReviewQueueAsync(ChecklistChange change, CancellationToken cancellationToken)
     {
         var table = storage.Table(TableNames.TownProgress);
         var pk = QueuePartition(change.State.Year, change.TownId);
-        var rk = QueueRow(change.State.VillageId, change.Command.Step);
-        if (change.To == StepStatus.Submitted)
+        var command = change.Command;
+
+        // A further activity (version 3): handed in to an approved step, or a review naming it; the step stays approved.
+        var further = command.Kind == CommandKind.Submit && change.From == StepStatus.Approved;
+        var activity = further ? command.Id : command.Activity;
+        var rk = QueueRow(change.State.VillageId, command.Step, activity);
+        if (change.To == StepStatus.Submitted || further)
         {
-            await table.UpsertEntityAsync(
-                new TableEntity(pk, rk) { ["VillageId"] = change.State.VillageId, ["Step"] = change.Command.Step, ["SubmissionId"] = change.Command.Id, ["SubmittedAt"] = change.Command.At },
-                TableUpdateMode.Replace,
-                cancellationToken);
+            var row = new TableEntity(pk, rk) { ["VillageId"] = change.State.VillageId, ["Step"] = command.Step, ["SubmissionId"] = command.Id, ["SubmittedAt"] = command.At };
+            if (further)
+            {
+                row["Activity"] = command.Id;
+            }
+
+            await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
         }
         else
         {
@@ -185,12 +202,13 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
     }
 
     /// <summary>The steps of a town waiting for review, oldest first (one query).</summary>
-    public async Task<IReadOnlyList<(string VillageId, string Step, DateTimeOffset SubmittedAt)>> ReviewQueueAsync(int year, string townId, CancellationToken cancellationToken = default)
+    /// <summary>The steps and further activities (<c>Activity</c>: its submission id) of a town waiting for review, oldest first (one query).</summary>
+    public async Task<IReadOnlyList<(string VillageId, string Step, DateTimeOffset SubmittedAt, string? Activity)>> ReviewQueueAsync(int year, string townId, CancellationToken cancellationToken = default)
     {
-        var list = new List<(string, string, DateTimeOffset)>();
+        var list = new List<(string, string, DateTimeOffset, string?)>();
         await foreach (var row in storage.Table(TableNames.TownProgress).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {QueuePartition(year, townId)}"), cancellationToken: cancellationToken))
         {
-            list.Add((row.GetString("VillageId"), row.GetString("Step"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.MinValue));
+            list.Add((row.GetString("VillageId"), row.GetString("Step"), row.GetDateTimeOffset("SubmittedAt") ?? DateTimeOffset.MinValue, row.GetString("Activity")));
         }
 
         return list.OrderBy(x => x.Item3).ToList();
@@ -230,5 +248,6 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
         ApprovedAt = s.ApprovedAt,
         Exemplary = s.Exemplary,
         LastReviewId = s.LastReviewId,
+        FurtherJson = s.Further.Count == 0 ? null : JsonSerializer.Serialize(s.Further, Json.Options),
     };
 }

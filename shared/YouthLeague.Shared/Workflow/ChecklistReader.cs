@@ -56,10 +56,11 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
             var status = s is null ? StepStatus.NotStarted : StepStatusNames.Parse(s.Status);
             var ids = s is null ? [] : JsonSerializer.Deserialize<List<string>>(s.SubmissionIds) ?? [];
             var subs = ids.Where(submissions.ContainsKey).Select(id => SubmissionOf(year, villageId, id, submissions[id])).ToList();
-            ReviewView? last = s?.LastReviewId is { } rid && reviews.TryGetValue(rid, out var r)
-                && ReviewDecisions.TryParse(r.Decision) is { } decision
-                ? new ReviewView(decision, r.Comment, r.By, r.At, r.Exemplary)
-                : null;
+            ReviewView? last = ReviewOf(s?.LastReviewId, reviews);
+            var further = FurtherOf(s)
+                .Where(f => submissions.ContainsKey(f.SubmissionId))
+                .Select(f => new ActivityView(SubmissionOf(year, villageId, f.SubmissionId, submissions[f.SubmissionId]), f.Status, ReviewOf(f.ReviewId, reviews), f.Exemplary))
+                .ToList();
             return new StepView(
                 d.Key,
                 d.Title,
@@ -72,10 +73,43 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
                 d.Fields.Select(f => new FieldView(f.Name, f.Label, f.Type, f.Required, f.Min, f.Max, f.Options)).ToList(),
                 new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
                 subs,
-                last);
+                last,
+                further);
         }).ToList();
 
-        return new ChecklistView(villageId, year, header.Status, header.TownId, header.Score, views);
+        return new ChecklistView(villageId, year, header.Status, header.TownId, header.Score, views, header.Version ?? 1);
+    }
+
+    private static ReviewView? ReviewOf(string? reviewId, Dictionary<string, ReviewEntity> reviews) =>
+        reviewId is not null && reviews.TryGetValue(reviewId, out var r) && ReviewDecisions.TryParse(r.Decision) is { } decision
+            ? new ReviewView(decision, r.Comment, r.By, r.At, r.Exemplary)
+            : null;
+
+    /// <summary>The step row's further activities (version 3), oldest first; none for a row written before them.</summary>
+    public static IReadOnlyList<FurtherActivity> FurtherOf(StepEntity? row) =>
+        row?.FurtherJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<FurtherActivity>>(json, Json.Options) ?? [] : [];
+
+    /// <summary>The orchestration version the village-year's checklist started under (1 when not written; null without a checklist).</summary>
+    public async Task<int?> VersionAsync(int year, string villageId, CancellationToken cancellationToken = default)
+    {
+        var header = await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
+        return header.HasValue ? header.Value!.Version ?? 1 : null;
+    }
+
+    /// <summary>The step as last projected: its status and further activities (null without a checklist).</summary>
+    public async Task<(StepStatus Status, IReadOnlyList<FurtherActivity> Further)?> StepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
+    {
+        var table = storage.Table(TableNames.Checklists);
+        var headerTask = table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
+        var rowTask = table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
+        await Task.WhenAll(headerTask, rowTask);
+        if (!(await headerTask).HasValue)
+        {
+            return null;
+        }
+
+        var row = await rowTask;
+        return row.HasValue ? (StepStatusNames.Parse(row.Value!.Status), FurtherOf(row.Value)) : (StepStatus.NotStarted, []);
     }
 
     /// <summary>The step's current status as last projected (notStarted when there is no row).</summary>

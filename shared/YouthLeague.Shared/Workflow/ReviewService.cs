@@ -8,7 +8,8 @@ using YouthLeague.Storage;
 
 namespace YouthLeague.Workflow;
 
-public sealed record ReviewRequest(int Year, string VillageId, string Step, ReviewDecision? Decision, string? Comment, bool Exemplary, string Actor, string? IdempotencyKey);
+/// <param name="Activity">A further activity of the approved step (its submission id, version 3); null for the step's own submission.</param>
+public sealed record ReviewRequest(int Year, string VillageId, string Step, ReviewDecision? Decision, string? Comment, bool Exemplary, string Actor, string? IdempotencyKey, string? Activity = null);
 
 public sealed record ReviewResult(string? ReviewId, int Status, string? Title = null, ValidationErrors? Errors = null)
 {
@@ -68,10 +69,20 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             return new ReviewResult(null, 422, "审核内容有误", errors);
         }
 
-        var status = await reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
-        if (status is null)
+        var activity = string.IsNullOrWhiteSpace(request.Activity) ? null : request.Activity.Trim();
+        var step = await reader.StepAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        if (step is null)
         {
             return new ReviewResult(null, 404, "找不到该村这一年度的清单");
+        }
+
+        // A review of a further activity: the step is approved and the activity is waiting (its own status decides).
+        StepStatus? status = activity is null
+            ? step.Value.Status
+            : step.Value.Further.FirstOrDefault(f => f.SubmissionId == activity)?.Status;
+        if (status is null)
+        {
+            return new ReviewResult(null, 404, "找不到这次活动的提交");
         }
 
         if (await ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken) is { } refusal)
@@ -85,7 +96,7 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
         var existing = await table.GetEntityIfExistsAsync<ReviewEntity>(pk, Keys.Review(id), cancellationToken: cancellationToken);
         if (!existing.HasValue && !ChecklistRules.Allows(status.Value, kind!.Value))
         {
-            return new ReviewResult(null, 409, ChecklistRules.RefusalReason(status.Value, kind.Value));
+            return new ReviewResult(null, 409, activity is null ? ChecklistRules.RefusalReason(status.Value, kind.Value) : ChecklistRules.NoSuchActivity);
         }
 
         var at = existing.HasValue ? existing.Value!.At : clock.GetUtcNow();
@@ -94,7 +105,7 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             try
             {
                 await table.AddEntityAsync(
-                    new ReviewEntity { PartitionKey = pk, RowKey = Keys.Review(id), Step = request.Step, Decision = request.Decision!.Value.ToWire(), Comment = comment, Exemplary = request.Exemplary, By = request.Actor, At = at },
+                    new ReviewEntity { PartitionKey = pk, RowKey = Keys.Review(id), Step = request.Step, Decision = request.Decision!.Value.ToWire(), Comment = comment, Exemplary = request.Exemplary, By = request.Actor, At = at, Activity = activity },
                     cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
@@ -106,9 +117,9 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
         await client.RaiseEventAsync(
             WorkflowNames.InstanceId(request.Year, request.VillageId),
             WorkflowNames.CommandEvent,
-            new ChecklistCommand(id, kind!.Value, request.Step, request.Actor, at, request.Exemplary),
+            new ChecklistCommand(id, kind!.Value, request.Step, request.Actor, at, request.Exemplary, activity),
             cancellationToken);
-        log.LogInformation("Step {Step} of {VillageId} {Year} reviewed: {Decision}", request.Step, request.VillageId, request.Year, request.Decision);
+        log.LogInformation("Step {Step} of {VillageId} {Year} reviewed: {Decision} (activity {Activity})", request.Step, request.VillageId, request.Year, request.Decision, activity ?? "-");
         return new ReviewResult(id, 200);
     }
 
@@ -119,7 +130,9 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             return "r" + Guid.NewGuid().ToString("N")[..31];
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"review|{request.Year}|{request.VillageId}|{request.Step}|{request.IdempotencyKey}"));
+        // A further activity's review hashes its activity too: the same key on two activities makes two reviews.
+        var target = string.IsNullOrWhiteSpace(request.Activity) ? request.Step : $"{request.Step}|{request.Activity.Trim()}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"review|{request.Year}|{request.VillageId}|{target}|{request.IdempotencyKey}"));
         return "r" + Convert.ToHexStringLower(hash.AsSpan(0, 15));
     }
 }

@@ -87,7 +87,12 @@ public sealed class SubmissionService(
 
         if (!ChecklistRules.Allows(status.Value, CommandKind.Submit))
         {
-            return new SubmissionResult(null, 409, ChecklistRules.RefusalReason(status.Value, CommandKind.Submit));
+            // From version 3 a submission to an approved step records a further activity of that kind (its own
+            // evidence and review); older checklists, and a step still waiting for its review, keep the 409.
+            if (status.Value != StepStatus.Approved || await reader.VersionAsync(request.Year, request.VillageId, cancellationToken) is not >= ChecklistRun.FurtherActivitiesVersion)
+            {
+                return new SubmissionResult(null, 409, status.Value == StepStatus.Approved ? ChecklistRules.NoFurtherActivities : ChecklistRules.RefusalReason(status.Value, CommandKind.Submit));
+            }
         }
 
         var (fields, evidence, errors) = SubmissionValidator.Validate(step, request.Fields, request.Files, request.Year);

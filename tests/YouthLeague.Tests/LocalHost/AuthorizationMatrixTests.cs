@@ -88,9 +88,10 @@ public sealed class AuthorizationMatrixTests(Azurite azurite, ITestOutputHelper 
         ("LedgerConsentPhoto", (c, _) => Get($"/villages/{c.Village}/ledger/consent-photo?row=mx1"), Rule(L, A, F, A, F, F, F, F, F)),
         ("TownPage", (c, _) => Get($"/towns/{c.TownHere}?year=2026"), TownPage),
         ("ReviewQueuePage", (c, _) => Get($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
-        ("ReviewQueueApprove", (c, _) => Form($"/towns/{c.TownHere}/reviews?year=2026"), ReviewPage),
-        ("ReviewPage", (c, _) => Get($"/villages/{c.Village}/steps/forum/review?year=2026"), ReviewPage),
-        ("ReviewSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum/review?year=2026", ("decision", "approve")), ReviewPage),
+        // The review pages with a further activity named (#18): the same rule as the step's own (the API route above reviews that).
+        ("ReviewQueueApprove", (c, _) => Form($"/towns/{c.TownHere}/reviews?year=2026", ("item", $"{c.Village}|forum|mx-activity")), ReviewPage),
+        ("ReviewPage", (c, _) => Get($"/villages/{c.Village}/steps/forum/review?year=2026&activity=mx-activity"), ReviewPage),
+        ("ReviewSubmit", (c, _) => Form($"/villages/{c.Village}/steps/forum/review?year=2026", ("decision", "approve"), ("activity", "mx-activity")), ReviewPage),
         ("CityPage", (c, _) => Get("/city?year=2026"), CityOverview),
         ("MeetingPage", (c, _) => Get($"/towns/{c.TownHere}/meetings/4?year=2026"), TownPage),
         ("MeetingRecord", (c, _) => Form($"/towns/{c.TownHere}/meetings/4?year=2026", ("date", "")), Rule(L, F, F, A, F, F, A, F, A)),

@@ -27,6 +27,12 @@ public sealed class ReminderRunTests(Azurite azurite)
             [new VillageSeed(village, town, "提醒村", true, new PersonSeed("sec." + village, "书记"))]));
         await services.GetRequiredService<YouthLeague.Progress.TownProgressStore>().WriteAsync([YouthLeague.Progress.TownProgressRow.Of(
             2026, town, "提醒镇", village, "提醒村", new Dictionary<string, YouthLeague.Checklist.StepStatus> { ["plan"] = YouthLeague.Checklist.StepStatus.Submitted })]);
+        // The town's dispatch office, the city's, and a disabled town office (never reminded).
+        var (townOffice, cityOffice, disabledOffice) = ("office." + town, "office-c" + suffix, "office-d" + suffix);
+        var accounts = storage.Table(TableNames.Accounts);
+        await accounts.AddEntityAsync(new YouthLeague.Auth.AccountEntity { PartitionKey = YouthLeague.Auth.AccountEntity.Partition, RowKey = townOffice, Role = YouthLeague.Auth.Roles.Office, Scope = town, TownId = town });
+        await accounts.AddEntityAsync(new YouthLeague.Auth.AccountEntity { PartitionKey = YouthLeague.Auth.AccountEntity.Partition, RowKey = cityOffice, Role = YouthLeague.Auth.Roles.Office, Scope = YouthLeague.Auth.Principal.CityScope });
+        await accounts.AddEntityAsync(new YouthLeague.Auth.AccountEntity { PartitionKey = YouthLeague.Auth.AccountEntity.Partition, RowKey = disabledOffice, Role = YouthLeague.Auth.Roles.Office, Scope = town, TownId = town, Disabled = true });
         var run = services.GetRequiredService<ReminderRun>();
         var outbox = services.GetRequiredService<Outbox>();
 
@@ -43,6 +49,9 @@ public sealed class ReminderRunTests(Azurite azurite)
         var soon = Assert.Single(await outbox.ForAsync("town." + town), n => n.Reason.StartsWith("meeting-", StringComparison.Ordinal));
         Assert.Equal(("meeting-soon", "2026Q2", NoticeLinks.Meeting(2026, town, 2)), (soon.Reason, soon.Period, soon.Link));
         Assert.Contains("2026-06-30 前召开", soon.Text, StringComparison.Ordinal);
+        var officeSoon = Assert.Single(await outbox.ForAsync(townOffice)); // the dispatch office records meetings too: the same reminder
+        Assert.Equal(("meeting-soon", "2026Q2", soon.Text, soon.Link), (officeSoon.Reason, officeSoon.Period, officeSoon.Text, officeSoon.Link));
+        Assert.Empty(await outbox.ForAsync(cityOffice)); // the city hears only of towns that missed it
 
         // First day of the third quarter: late steps are reminded once for the quarter, again idempotently.
         clock.SetUtcNow(new DateTimeOffset(2026, 7, 1, 1, 0, 0, TimeSpan.Zero));
@@ -55,6 +64,11 @@ public sealed class ReminderRunTests(Azurite azurite)
         var missed = Assert.Single(await outbox.ForAsync("town." + town), n => n.Reason == "meeting-missed");
         Assert.Equal(("2026Q2", NoticeLinks.Meeting(2026, town, 2)), (missed.Period, missed.Link));
         Assert.Contains("已逾期 1 天", missed.Text, StringComparison.Ordinal);
+        Assert.Single(await outbox.ForAsync(townOffice), n => n.Reason == "meeting-missed" && n.Link == missed.Link);
+        var cityMissed = Assert.Single(await outbox.ForAsync(cityOffice));
+        Assert.Equal(("meeting-missed", "2026Q2", "/city?year=2026#meetings"), (cityMissed.Reason, cityMissed.Period, cityMissed.Link));
+        Assert.Contains("个镇街尚无记录", cityMissed.Text, StringComparison.Ordinal); // the list of all towns sharing this Azurite: 提醒镇 among them, maybe past the first 20 named
+        Assert.Empty(await outbox.ForAsync(disabledOffice));
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public sealed record VillageModel(
     NoticeList Notices,
     IReadOnlyList<StepView>? Steps,
     AssessmentRubric? Rubric = null,
-    IReadOnlyList<string>? ThisYearsPlan = null);
+    IReadOnlyList<string>? ThisYearsPlan = null,
+    bool FurtherActivities = false);
 
 /// <summary>One step's form: the values to show (a draft, the previous answer, what was just sent) and what was wrong.</summary>
 public sealed record StepFormModel(
