@@ -38,19 +38,55 @@ public sealed class ImageRecoderTests
     private static bool Contains(byte[] haystack, byte[] needle) =>
         haystack.AsSpan().IndexOf(needle) >= 0;
 
-    [Fact]
-    public void Recode_JpegWithExif_DropsMetadataAndAppliesOrientation()
+    /// <summary>The APP1 segments of a JPEG, each as its bytes from the marker on.</summary>
+    private static List<byte[]> App1Segments(byte[] jpeg)
     {
-        var original = WithExif(Jpeg(80, 40), orientation: 6);
+        var list = new List<byte[]>();
+        var i = 2;
+        while (i + 4 <= jpeg.Length && jpeg[i] == 0xFF && jpeg[i + 1] != 0xDA)
+        {
+            var length = (jpeg[i + 2] << 8) | jpeg[i + 3];
+            if (jpeg[i + 1] == 0xE1)
+            {
+                list.Add(jpeg[i..(i + 2 + length)]);
+            }
+
+            i += 2 + length;
+        }
+
+        return list;
+    }
+
+    /// <summary>The one EXIF segment a photo taken turned keeps: the orientation tag and nothing else (34 bytes).</summary>
+    private static byte[] OrientationOnly(ushort orientation) =>
+    [
+        0xFF, 0xE1, 0, 34, .. "Exif\0\0"u8.ToArray(), (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
+        0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, 0, 0, 0, 0,
+    ];
+
+    [Fact]
+    public void Recode_TurnedJpeg_KeepsItsPixelsAndOnlyTheOrientationTag()
+    {
+        var clean = Jpeg(80, 40);
+        var original = WithExif(clean, orientation: 6);
         Assert.True(Contains(original, "GPS 35.40N"u8.ToArray()));
 
         var recoded = ImageRecoder.Recode(new MemoryStream(original), "jpeg")!;
 
-        Assert.False(Contains(recoded.Image, "Exif"u8.ToArray()));
-        Assert.False(Contains(recoded.Image, "GPS 35.40N"u8.ToArray()));
-        Assert.Equal((40, 80), (recoded.Width, recoded.Height)); // turned upright: was landscape with "rotate 90"
-        using var decoded = SKBitmap.Decode(recoded.Image);
-        Assert.Equal(40, decoded.Width);
+        foreach (var secret in new[] { "GPS 35.40N", "Canon" })
+        {
+            Assert.False(Contains(recoded.Image, System.Text.Encoding.ASCII.GetBytes(secret)), secret);
+        }
+
+        Assert.Equal([OrientationOnly(6)], App1Segments(recoded.Image));
+        var at = clean[3] == 0xE0 ? 4 + ((clean[4] << 8) | clean[5]) : 2; // after the JFIF segment, which comes first
+        Assert.Equal([.. clean[..at], .. OrientationOnly(6), .. clean[at..]], recoded.Image); // not re-encoded
+        Assert.Equal((40, 80), (recoded.Width, recoded.Height)); // the upright size: was landscape with "rotate 90"
+        using var codec = SKCodec.Create(new MemoryStream(recoded.Image));
+        Assert.Equal(SKEncodedOrigin.RightTop, codec.EncodedOrigin);
+        using var thumb = SKBitmap.Decode(recoded.Thumbnail); // the thumbnail's pixels are turned
+        Assert.Equal((40, 80), (thumb.Width, thumb.Height));
+        Assert.Empty(App1Segments(recoded.Thumbnail));
     }
 
     [Fact]
@@ -94,7 +130,7 @@ public sealed class ImageRecoderTests
     [InlineData(6, "bottom-right")]
     [InlineData(7, "top-right")]
     [InlineData(8, "top-left")]
-    public void Recode_EveryExifOrientation_PutsTheStoredTopRightCornerWhereTheTagSays(ushort orientation, string expected)
+    public void Recode_EveryExifOrientation_ThumbnailPutsTheStoredTopRightCornerWhereTheTagSays(ushort orientation, string expected)
     {
         // Stored 160×80: blue, with a red square in its top-right corner.
         using var bitmap = new SKBitmap(160, 80);
@@ -110,7 +146,11 @@ public sealed class ImageRecoderTests
 
         var recoded = ImageRecoder.Recode(new MemoryStream(original), "jpeg")!;
 
-        using var upright = SKBitmap.Decode(recoded.Image);
+        // The stored photo keeps its pixels and carries the orientation alone (PhotoOrientationBrowserTests: Chromium
+        // draws each of the eight upright); the thumbnail's pixels are turned.
+        Assert.Equal(orientation == 1 ? [] : [OrientationOnly(orientation)], App1Segments(recoded.Image));
+        Assert.Equal(orientation >= 5 ? (80, 160) : (160, 80), (recoded.Width, recoded.Height));
+        using var upright = SKBitmap.Decode(recoded.Thumbnail);
         Assert.Equal(orientation >= 5 ? (80, 160) : (160, 80), (upright.Width, upright.Height));
         var corners = new Dictionary<string, SKColor>
         {

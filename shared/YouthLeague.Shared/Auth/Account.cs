@@ -39,11 +39,26 @@ public sealed class AccountEntity : EntityBase
 
     /// <summary>A dispatch office the city has allowed to review its scope's steps (docs/committees.md).</summary>
     public bool ReviewGranted { get; set; }
+
+    /// <summary>A fresh random tag each time a notice is queued for the account (merged in by <see cref="Notifications.Outbox"/> after it stored the notice).</summary>
+    public string? NoticesTag { get; set; }
+
+    /// <summary>The <see cref="NoticesTag"/> the header's badge had read when its query found nothing unread (merged in by the badge).</summary>
+    public string? NoticesReadTag { get; set; }
 }
 
 /// <summary>Who is calling: ids and role only, safe to log.</summary>
 public sealed record Principal(string Username, string Role, string Scope, string TownId, bool ReviewGranted = false)
 {
+    /// <summary>
+    /// The account row says nothing was queued for the caller since a moment they had nothing unread: the header's badge
+    /// is 0 without querying the notices (see <see cref="Notifications.Outbox.BadgeAsync"/>).
+    /// </summary>
+    public bool NothingUnread { get; init; }
+
+    /// <summary>The account row's <see cref="AccountEntity.NoticesTag"/> as the session read it (a random tag, no personal data).</summary>
+    public string NoticesTag { get; init; } = "";
+
     /// <summary>The scope of the city's dispatch office (and of city staff created at setup).</summary>
     public const string CityScope = "city";
 

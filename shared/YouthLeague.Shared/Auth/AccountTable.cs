@@ -46,5 +46,9 @@ public sealed class AccountTable(StorageClients storage)
         return Hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed;
     }
 
-    public static Principal ToPrincipal(AccountEntity a) => new(a.RowKey, a.Role, a.Scope, a.TownId, a.Role == Roles.Office && a.ReviewGranted);
+    public static Principal ToPrincipal(AccountEntity a) => new(a.RowKey, a.Role, a.Scope, a.TownId, a.Role == Roles.Office && a.ReviewGranted)
+    {
+        NothingUnread = Notifications.Outbox.NothingUnread(a.NoticesTag, a.NoticesReadTag),
+        NoticesTag = Notifications.Outbox.TagOf(a.NoticesTag),
+    };
 }

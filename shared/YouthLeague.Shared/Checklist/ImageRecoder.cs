@@ -16,13 +16,15 @@ public sealed record RecodeResult(RecodedImage? Image, ImageRefusal Refusal);
 
 /// <summary>
 /// Photos are cleaned before they are stored: whatever metadata they carried (location, camera, owner) stays behind,
-/// the EXIF orientation (all eight, mirrored ones too) is applied to the pixels, oversized pictures are scaled down,
-/// and a small JPEG thumbnail is made for phones. A file whose bytes say "image" but that does not decode is refused.
+/// the EXIF orientation (all eight, mirrored ones too) is kept or applied, oversized pictures are scaled down, and a
+/// small upright JPEG thumbnail is made for phones. A file whose bytes say "image" but that does not decode is refused.
 /// <para>
-/// Cost: an upright JPEG within <see cref="MaxEdge"/> (most phone photos) is not re-encoded: its metadata segments are
-/// dropped (EXIF, XMP, MPF and its embedded images, comments, bytes after the end) and its scan data kept byte for byte;
-/// it is still decoded, at 1/2…1/8 scale (Skia's scaled JPEG decoding), which checks every block and gives the
-/// thumbnail. Other photos are decoded at the smallest scale that still covers the stored size. Nothing is decoded
+/// Cost: a JPEG within <see cref="MaxEdge"/> (most phone photos) is not re-encoded: its metadata segments are dropped
+/// (EXIF, XMP, MPF and its embedded images, comments, bytes after the end) and its scan data kept byte for byte; when
+/// it was taken turned (EXIF orientation 2-8) it gets a new EXIF segment with the orientation tag and nothing else,
+/// which browsers apply when they draw it. It is still decoded, at 1/2…1/8 scale (Skia's scaled JPEG decoding), which
+/// checks every block and gives the (turned) thumbnail. Other photos are decoded at the smallest scale that still
+/// covers the stored size and turned as they are scaled. Nothing is decoded
 /// above <see cref="MaxDecodedPixels"/> (a PNG cannot be decoded at reduced size: a 7000×7000 one is refused, not
 /// unpacked into 196 MB), and at most <see cref="Concurrency"/> photos are decoded at once per process
 /// (<see cref="RecodeAsync"/>), so the memory photos take is bounded whatever the number of uploads.
@@ -89,10 +91,16 @@ public static class ImageRecoder
         var (fitWidth, fitHeight) = Fit(uprightWidth, uprightHeight, MaxEdge);
         var (thumbWidth, thumbHeight) = Fit(fitWidth, fitHeight, ThumbnailWidth);
 
-        // The fast path: the JPEG's own scan data, with only the segments colour needs.
-        var keepJpeg = kind == "jpeg" && codec.EncodedFormat == SKEncodedImageFormat.Jpeg && origin == SKEncodedOrigin.TopLeft
-            && fitWidth == width && fitHeight == height;
+        // The fast path: the JPEG's own scan data, with only the segments colour needs, and for a photo taken turned
+        // (EXIF orientation 2-8) a new EXIF segment holding the orientation tag alone (no location, camera or owner):
+        // browsers draw it upright (CSS image-orientation: from-image, their default). The thumbnail is turned.
+        var keepJpeg = kind == "jpeg" && codec.EncodedFormat == SKEncodedImageFormat.Jpeg
+            && fitWidth == uprightWidth && fitHeight == uprightHeight;
         var stripped = keepJpeg ? JpegSegments.StripMetadata(bytes) : null;
+        if (stripped is not null && origin != SKEncodedOrigin.TopLeft)
+        {
+            stripped = JpegSegments.WithOrientation(stripped, (ushort)origin);
+        }
 
         // Decoded only as large as the biggest picture made from it needs (a JPEG scales down as it decodes).
         var need = stripped is not null ? Math.Max(thumbWidth, thumbHeight) : Math.Max(fitWidth, fitHeight);
@@ -106,7 +114,7 @@ public static class ImageRecoder
         if (stripped is not null)
         {
             using var thumb = Draw(bitmap, origin, thumbWidth, thumbHeight);
-            return new RecodeResult(new RecodedImage(stripped, Encode(thumb, SKEncodedImageFormat.Jpeg, 75), width, height), ImageRefusal.None);
+            return new RecodeResult(new RecodedImage(stripped, Encode(thumb, SKEncodedImageFormat.Jpeg, 75), uprightWidth, uprightHeight), ImageRefusal.None);
         }
 
         var format = kind switch
@@ -319,6 +327,31 @@ public static class JpegSegments
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The JPEG with an EXIF segment (APP1) holding one tag, Orientation (0x0112) = <paramref name="orientation"/> (1-8),
+    /// placed after the JFIF segment if there is one (JFIF must come first), else right after the start marker. For a
+    /// copy from <see cref="StripMetadata"/>, which holds no other EXIF.
+    /// </summary>
+    public static byte[] WithOrientation(ReadOnlySpan<byte> jpeg, ushort orientation)
+    {
+        ReadOnlySpan<byte> exif =
+        [
+            0xFF, 0xE1, 0x00, 0x22, // APP1, length 34
+            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF header, IFD0 at offset 8
+            0x00, 0x01, // one entry
+            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00, // Orientation, SHORT, 1
+            0x00, 0x00, 0x00, 0x00, // no next IFD
+        ];
+        var at = 2;
+        if (jpeg.Length > 6 && jpeg[2] == 0xFF && jpeg[3] == 0xE0)
+        {
+            at = 4 + ((jpeg[4] << 8) | jpeg[5]);
+        }
+
+        return [.. jpeg[..at], .. exif, .. jpeg[at..]];
     }
 
     private static bool Keep(byte marker, ReadOnlySpan<byte> segment) => marker switch

@@ -59,7 +59,8 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
 
     /// <summary>
     /// Queues each reminder once; returns how many were new. A recipient's reminders go in one batch (one request);
-    /// if any of them is already queued (the batch fails whole), that recipient's are added one by one.
+    /// if any of them is already queued (the batch fails whole), that recipient's are added one by one. When any was
+    /// new, the recipient's account row is marked (one write) so the header's badge knows to look.
     /// </summary>
     public async Task<int> QueueAsync(IEnumerable<Reminder> reminders, CancellationToken cancellationToken = default)
     {
@@ -74,6 +75,7 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
                 {
                     await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken);
                     added += entities.Count;
+                    await NoteQueuedAsync(group.Key, cancellationToken);
                     continue;
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 409)
@@ -82,6 +84,7 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
                 }
             }
 
+            var before = added;
             foreach (var e in entities)
             {
                 try
@@ -94,9 +97,67 @@ public sealed class Outbox(StorageClients storage, TimeProvider clock)
                     // Already queued for this recipient, reason and period.
                 }
             }
+
+            if (added > before)
+            {
+                await NoteQueuedAsync(group.Key, cancellationToken);
+            }
         }
 
         return added;
+    }
+
+    /// <summary>The tag of an account row that never had a notice queued since the tags were added.</summary>
+    public static string TagOf(string? noticesTag) => noticesTag is { Length: > 0 } t ? t : "none";
+
+    /// <summary>
+    /// Whether an account row's two tags say nothing is unread: the badge last found nothing unread while the row carried
+    /// the tag it carries now (no notice queued since). An account without the badge's tag (rows written before the
+    /// tags, or replaced whole) is queried. No clocks compared: the order of the writes decides.
+    /// </summary>
+    public static bool NothingUnread(string? noticesTag, string? noticesReadTag) =>
+        noticesReadTag is { Length: > 0 } && noticesReadTag == TagOf(noticesTag);
+
+    /// <summary>
+    /// The header's badge: the unread count and the unread announcements. No request when the account row (read for the
+    /// session) says nothing was queued since the badge last found nothing unread; otherwise one query of the
+    /// recipient's partition, and when it finds nothing unread, the tag the session read noted on the account row (one
+    /// write, once per notice). A notice stored after that query changed the row's tag before or after the session read
+    /// it: before, the query found the notice; after, the noted tag is already stale, so the next page looks again.
+    /// </summary>
+    public async Task<(int Count, IReadOnlyList<(string Text, string Link)> Announcements)> BadgeAsync(Auth.Principal who, CancellationToken cancellationToken = default)
+    {
+        if (who.NothingUnread)
+        {
+            return (0, []);
+        }
+
+        var unread = await UnreadAsync(who.Username, cancellationToken);
+        if (unread.Count == 0 && who.NoticesTag.Length > 0)
+        {
+            await MarkAccountAsync(who.Username, nameof(Auth.AccountEntity.NoticesReadTag), who.NoticesTag, cancellationToken);
+        }
+
+        return unread;
+    }
+
+    /// <summary>A fresh tag on the recipient's account row, after the notice is stored: a badge that read the row before
+    /// this holds the old tag, so whatever it notes no longer matches.</summary>
+    private Task NoteQueuedAsync(string recipient, CancellationToken cancellationToken) =>
+        MarkAccountAsync(recipient, nameof(Auth.AccountEntity.NoticesTag), Guid.NewGuid().ToString("N"), cancellationToken);
+
+    /// <summary>One column merged into an existing account row (never creates one: a recipient without an account is left alone).</summary>
+    private async Task MarkAccountAsync(string username, string column, string value, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Table(TableNames.Accounts).UpdateEntityAsync(
+                new TableEntity(Auth.AccountEntity.Partition, username) { [column] = value }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+        {
+            // No such account (a robot-only recipient, a username a key cannot hold): nothing to mark.
+        }
     }
 
     /// <summary>

@@ -15,10 +15,11 @@ public sealed record ProgressReport(int Year, IReadOnlyList<TownProgress> Towns,
 /// Progress of towns and villages, from projections only (never from orchestration instances).
 /// Storage requests per report, whatever the number of towns: for one town, its progress partition alone when every
 /// row carries the names it shows (rows the projection has written since the names were added), plus one range query
-/// of the directory's towns and villages otherwise; for the city, the directory's towns (the city lists towns that
-/// have no rows yet) and one range over every town's partition of the year, side by side, plus the village directory
-/// while some rows have no names. Each 1,000 rows more is one more page. With the session's account: a town page 3
-/// requests (account, progress, snapshots), GET /api/progress 3.
+/// of the directory's towns and villages otherwise; for the city, one range over every town's partition of the year:
+/// the towns listed are those with rows (a checklist adds its village's row, with its town's name, when it starts),
+/// and the directory's towns and villages (one range query) are read only while some row has no names or there are
+/// no rows yet. A town with no checklist this year is not listed (it has nothing to count). Each 1,000 rows more is
+/// one more page. With the session's account: GET /api/progress 2 requests.
 /// </summary>
 public sealed class ProgressService(TownProgressStore store, DirectoryService directory, ChecklistDefinitions definitions, TimeProvider clock)
 {
@@ -52,20 +53,22 @@ public sealed class ProgressService(TownProgressStore store, DirectoryService di
         }
         else
         {
-            // The towns alone (the city lists towns with no rows yet); the village directory only for rows without names.
-            queries++;
-            var townsTask = directory.TownsAsync(cancellationToken);
+            // The towns come with their rows (each row carries its town's name; a checklist adds its row when it starts,
+            // so every town with a checklist this year has rows). The directory only while some row has no names.
             rows = await store.YearAsync(year, cancellationToken);
-            allTowns = await townsTask;
-            var listed = allTowns.Select(t => Keys.Town(year, t.Id)).ToHashSet();
-            if (rows.Where(r => listed.Contains(r.PartitionKey)).All(r => r.VillageName.Length > 0))
+            if (rows.Count > 0 && rows.All(r => r.HasNames))
             {
+                allTowns = [.. rows
+                    .GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => new Town(g.Key[(Keys.Town(year, "").Length)..], g.MaxBy(r => r.Timestamp ?? DateTimeOffset.MinValue)!.TownName))];
                 names = rows.ToDictionary(r => r.VillageId, r => r.VillageName);
             }
             else
             {
                 queries++;
-                names = (await directory.VillagesAsync(cancellationToken: cancellationToken)).ToDictionary(v => v.Id, v => v.Name);
+                (allTowns, var villages) = await directory.TownsAndVillagesAsync(cancellationToken: cancellationToken);
+                names = villages.ToDictionary(v => v.Id, v => v.Name);
             }
         }
 

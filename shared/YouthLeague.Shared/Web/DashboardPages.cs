@@ -12,10 +12,10 @@ namespace YouthLeague.Web;
 /// <summary>
 /// Committee dashboards, from projections only; DashboardQueryTests counts their table requests. Town page: 3 whatever
 /// the number of villages (the caller's account, the town's progress partition, its snapshots partition; the
-/// directory too while the partition holds rows written before the progress rows carried names), plus the header's
-/// unread badge. City page: 5 whatever the number of towns (account, the directory's towns, every town's progress rows
-/// in one range, one query of the Meetings table for the meeting records and the recommended cases, the badge), the
-/// last four side by side.
+/// directory too while the partition holds rows written before the progress rows carried names). City page: 3 whatever
+/// the number of towns (account, every town's progress rows in one range, which name the towns too, and one query of
+/// the Meetings table for the meeting records and the recommended cases, the last two side by side). The header's
+/// unread badge adds a query only after a notice was queued for the caller (see <see cref="Notifications.Outbox.BadgeAsync"/>).
 /// </summary>
 public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ProgressService progress, ChecklistDefinitions definitions, StorageClients storage, TimeProvider clock)
 {
@@ -34,7 +34,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
             return await pageAccess.NotFoundAsync(who, "找不到该镇街");
         }
 
-        // The progress partition, the quarterly snapshots and the header's badge side by side: one request's wait, not three.
+        // The progress partition, the quarterly snapshots and the header's badge (when it must look) side by side.
         var quarters = QuarterApprovedAsync(year, townId, req.HttpContext.RequestAborted);
         var chrome = support.ChromeAsync(req, who.Principal!);
         var report = await progress.ReportAsync(year, [townId], req.HttpContext.RequestAborted);

@@ -33,10 +33,10 @@ public sealed class PageSupport(Antiforgery antiforgery, Notifications.Outbox ou
     public int YearOf(HttpRequest req) =>
         Routes.TryYear(req.Query["year"].ToString(), out var y) ? y : ChinaTime.Year(clock.GetUtcNow());
 
-    /// <summary>The signed-in name, the anti-forgery token and the unread count of the header's badge with the unread announcements shown on every page (one partition query).</summary>
+    /// <summary>The signed-in name, the anti-forgery token and the unread count of the header's badge with the unread announcements shown on every page (one partition query, none while the account row says nothing is unread).</summary>
     public async Task<PageChrome> ChromeAsync(HttpRequest req, Principal who)
     {
-        var (unread, announcements) = await outbox.UnreadAsync(who.Username, req.HttpContext.RequestAborted);
+        var (unread, announcements) = await outbox.BadgeAsync(who, req.HttpContext.RequestAborted);
         return new(who.Username, await antiforgery.TokenForAsync(req), unread, [.. announcements.Select(a => new UnreadAnnouncement(a.Text, a.Link))], who.IsCity || who.Role == Roles.Town);
     }
 
