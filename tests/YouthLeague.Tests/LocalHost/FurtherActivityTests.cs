@@ -105,6 +105,11 @@ public sealed class FurtherActivityTests(Azurite azurite)
         Assert.Contains("防疫值守", village, StringComparison.Ordinal);
         Assert.Contains("记录又一次活动", village, StringComparison.Ordinal);
 
+        // The handover pack lists it after the step's own submission, with its review.
+        var handover = await w.Secretaries[w.A].GetStringAsync($"/villages/{w.A}/handover?year=2026");
+        Assert.Contains("后续活动", handover, StringComparison.Ordinal);
+        Assert.Contains("防疫值守组织有序", handover, StringComparison.Ordinal);
+
         // Volunteering summary: both activities, both approved, both in the totals.
         var volunteering = Xlsx(await w.City.GetByteArrayAsync($"/api/exports/2026/volunteering.xlsx?town={w.Town}"));
         var rowsA = volunteering.Where(r => (string?)r["村（社区）"] == "甲村" + w.A.Split('-')[1]).ToList();
