@@ -148,4 +148,99 @@ public sealed class LostEventRepairTests(Azurite azurite)
         Assert.Equal(dropped, lossy.DroppedFor(instance));
         Assert.False(table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue);
     }
+
+    /// <summary>
+    /// The same finding for reviews: the reviewer got 200, the review row was stored, and its event was lost, so the step
+    /// never changed. A review's intent now stays until the projection shows it, and the same repair pass re-sends it;
+    /// a repeat of a command id the orchestration already heard is ignored (SeenCommandIds), so a re-send applies once.
+    /// </summary>
+    [Fact]
+    public async Task AcceptedReview_EventLost_RepairSendsItAgain_AlsoForAFurtherActivity()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
+            .Build();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddYouthLeague(config).BuildServiceProvider();
+        var storage = services.GetRequiredService<StorageClients>();
+        await storage.EnsureCreatedAsync();
+        var projection = services.GetRequiredService<ChecklistProjection>();
+        await using var host = await InMemoryChecklist.StartAsync(change => projection.ApplyAsync(change));
+        var village = "lostrev-" + Guid.NewGuid().ToString("N")[..8];
+        await services.GetRequiredService<ChecklistStarter>().StartAsync(host.Client, 2026, village, "taiping", ChecklistCalendar.Real(2026));
+        var definitions = services.GetRequiredService<ChecklistDefinitions>();
+        var photo = YearSimulator.Photo;
+        SubmissionRequest Submission(string key) => new(2026, village, "forum", YearSimulator.FieldsFor(definitions.For(2026).Find("forum")!, 2026),
+            [new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo))], key, "sec." + village);
+        var table = storage.Table(TableNames.Checklists);
+        var pk = $"2026-{village}";
+        var instance = WorkflowNames.InstanceId(2026, village);
+        var submissions = services.GetRequiredService<SubmissionService>();
+        var reviews = services.GetRequiredService<ReviewService>();
+        var app = services.GetRequiredService<SubmissionRepair>();
+        var early = new SubmissionRepair(storage, new Ahead(app.Delay + TimeSpan.FromSeconds(30)), app.Delay, NullLogger<SubmissionRepair>.Instance);
+        var due = new SubmissionRepair(storage, new Ahead(app.FirstResendAfter + TimeSpan.FromMinutes(1)), TimeSpan.Zero, NullLogger<SubmissionRepair>.Instance);
+
+        var submitted = await submissions.SubmitAsync(Submission("k1"), host.Client);
+        Assert.Equal(202, submitted.Status);
+        await UntilAsync(() => host.Changes.Any(c => c.Command.Id == submitted.SubmissionId), "the submission was not processed");
+
+        // The approval is stored and answered 200, and its event lost.
+        var lossy = new DroppingClient(host.Client);
+        var approval = await reviews.ReviewAsync(new ReviewRequest(2026, village, "forum", ReviewDecision.Approve, "材料齐全", false, "town.taiping", "r1"), lossy);
+        Assert.Equal(200, approval.Status);
+        var reviewId = approval.ReviewId!;
+        Assert.Equal(1, lossy.DroppedFor(instance));
+        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "rev-" + reviewId).HasValue);
+        var intent = table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, reviewId);
+        Assert.True(intent.HasValue, "the review's intent must stay until the review is on its checklist");
+        Assert.Equal(SubmissionRepair.ReviewKind, intent.Value!.GetString("Kind"));
+
+        // Before the first re-send nothing goes (the event may just be queued).
+        await early.RunAsync(lossy);
+        Assert.Equal(1, lossy.DroppedFor(instance));
+        Assert.Null(table.GetEntity<TableEntity>(SubmissionRepair.Partition, reviewId).Value.GetInt32("Resent"));
+        Assert.Equal("submitted", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+
+        // A due pass re-sends it: the step is approved, the audit row is there, the intent gone.
+        var (resent, _) = await due.RunAsync(host.Client);
+        Assert.True(resent >= 1, $"resent {resent}");
+        await UntilAsync(() => !table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, reviewId).HasValue, "the re-sent review was not processed (or its intent not removed)");
+        Assert.Equal("approved", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "audit-" + reviewId).HasValue);
+        var applied = Assert.Single(host.Changes, c => c.Command.Id == reviewId);
+        Assert.Equal((CommandKind.Approve, StepStatus.Approved), (applied.Command.Kind, applied.To));
+
+        // Exactly once: the same command id sent again (a re-send racing the original) is ignored by the orchestration.
+        // A further activity handed in after it is processed after it (one instance's events in order), so once that
+        // shows, the repeat has been heard and made no change.
+        await host.SendAsync(instance, applied.Command);
+        var further = await submissions.SubmitAsync(Submission("k2"), host.Client);
+        Assert.Equal(202, further.Status);
+        var activity = further.SubmissionId!;
+        await UntilAsync(() => host.Changes.Any(c => c.Command.Id == activity), "the further activity was not processed");
+        Assert.Single(host.Changes, c => c.Command.Id == reviewId);
+
+        // A review of the further activity, its event lost too: repaired the same way, naming the activity.
+        var returned = await reviews.ReviewAsync(new ReviewRequest(2026, village, "forum", ReviewDecision.Return, "照片不清楚", false, "town.taiping", "r2", activity), lossy);
+        Assert.Equal(200, returned.Status);
+        Assert.Equal(2, lossy.DroppedFor(instance));
+        await early.RunAsync(lossy);
+        Assert.Equal(2, lossy.DroppedFor(instance));
+        await due.RunAsync(host.Client);
+        await UntilAsync(() => !table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, returned.ReviewId!).HasValue, "the re-sent review of the further activity was not processed");
+        var change = Assert.Single(host.Changes, c => c.Command.Id == returned.ReviewId);
+        Assert.Equal((CommandKind.Return, activity, Outcome.Applied), (change.Command.Kind, change.Command.Activity, change.Outcome));
+        Assert.Equal(StepStatus.Returned, change.State.Steps["forum"].Further.Single(f => f.SubmissionId == activity).Status);
+        Assert.Equal("approved", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(200);
+        }
+    }
 }
