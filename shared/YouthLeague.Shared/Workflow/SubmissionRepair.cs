@@ -35,6 +35,8 @@ public enum IntentState
 /// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
 /// and any ledger pin. A request that finds its intent claimed when it confirms undoes its record and answers 503
 /// ("send again"). A pass handles at most <see cref="MaxPerPass"/> intents; the rest wait for the next pass.
+/// A review's intent (<see cref="NoteReviewAsync"/>) lives in the same partition and is confirmed from the start: its event
+/// is re-sent from the review row in the same way, and it is forgotten if that row was never written.
 /// </summary>
 public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock, TimeSpan delay, ILogger<SubmissionRepair> log, Ledger.LedgerService? ledger = null)
 {
@@ -197,7 +199,7 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         }
         catch (RequestFailedException ex)
         {
-            log.LogDebug(ex, "Intent of submission {SubmissionId} not removed ({Status})", id, ex.Status);
+            log.LogDebug(ex, "Intent of {CommandId} not removed ({Status})", id, ex.Status);
         }
     }
 
