@@ -267,6 +267,25 @@ public class CommitteeSheetsTests
     }
 
     [Fact]
+    public void Handover_FurtherActivitiesListedAfterTheStepsOwn_WithTheirReview()
+    {
+        var at = new DateTimeOffset(2026, 6, 2, 0, 0, 0, TimeSpan.Zero);
+        var step = Step("volunteering", "approved", at, fields: new() { ["activity"] = "清扫村道" }) with
+        {
+            Further = [Further("f1", StepStatus.Returned, new() { ["activity"] = "防疫值守" }) with { Review = new ReviewView(ReviewDecision.Return, "请补照片", "town.t1", at, false) }],
+            Fields = [new FieldView("activity", "活动内容", FieldType.Text, true, null, null, null)],
+        };
+        var village = new Village("a", "a村", "t1", new Secretary("张三", "sec.a", "市农业局"));
+        var sheets = CommitteeSheets.Handover(2026, Town, village, new DateOnly(2026, 7, 1), new ChecklistView("a", 2026, "inProgress", "t1", null, [step], 4), []);
+
+        var submissions = sheets.Single(s => s.Name == "提交材料").Rows;
+        Assert.Equal([step.Title, step.Title + "（后续活动）"], submissions.Select(r => r[0]));
+        Assert.Equal("张三（市农业局）", submissions[1][2]);
+        Assert.Equal(["活动内容：清扫村道", "活动内容：防疫值守"], submissions.Select(r => r[3]));
+        Assert.Equal("退回（town.t1）：请补照片", submissions[1][5]);
+    }
+
+    [Fact]
     public void ProgressWorkbook_NamesEachVillagesSecretaryAndDispatchingUnit()
     {
         var steps = Definition2026.Steps.ToDictionary(s => s.Key, s => s.Key == "forum" ? "approved" : "notStarted");

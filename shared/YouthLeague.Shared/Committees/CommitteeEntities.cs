@@ -100,5 +100,12 @@ public sealed class RecommendationEntity : EntityBase
 
     public static string Partition(int year) => $"{year}-recommended";
 
-    public static string Row(string townId, string villageId, string step, int quarter) => $"{townId}|{villageId}|{step}|q{quarter}";
+    /// <summary>A recommended further activity of the step (its submission id, version 3); null for the step's own case.</summary>
+    public string? Activity { get; set; }
+
+    /// <summary>The candidate's key as the meeting record holds it: "{villageId}|{step}", or "{villageId}|{step}|{activity}".</summary>
+    public string CandidateKey() => Activity is null ? $"{VillageId}|{Step}" : $"{VillageId}|{Step}|{Activity}";
+
+    public static string Row(string townId, string villageId, string step, int quarter, string? activity = null) =>
+        activity is null ? $"{townId}|{villageId}|{step}|q{quarter}" : $"{townId}|{villageId}|{step}|{activity}|q{quarter}";
 }

@@ -205,13 +205,17 @@ public static class CommitteeSheets
             ["截至", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)],
             .. steps.Select(s => (IReadOnlyList<object?>)[s.Title, s.Status.ToChinese() + (s.Overdue ? "（逾期）" : "")]),
         ];
-        var submissions = steps.SelectMany(s => s.Submissions.Select(sub => (IReadOnlyList<object?>)
-        [
-            s.Title, ChinaTime.ToChina(sub.SubmittedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), sub.Handler,
-            string.Join("\n", s.Fields.Where(f => sub.Fields.ContainsKey(f.Name)).Select(f => $"{f.Label}：{sub.Fields[f.Name]}")),
-            string.Join("\n", sub.Evidence.Select(e => e.Url)),
-            sub == s.Submissions[^1] && s.LastReview is { } r ? $"{(r.Decision == ReviewDecision.Approve ? "通过" : "退回")}（{r.By}）{(r.Comment.Length > 0 ? "：" + r.Comment : "")}" : null,
-        ])).ToList();
+        // Every submission of each step, then its further activities (version 3) as "{title}（后续活动）" with their own review.
+        var submissions = steps.SelectMany(s => s.Submissions.Select(sub => (Title: s.Title, Submission: sub, Review: sub == s.Submissions[^1] ? s.LastReview : null))
+                .Concat(s.FurtherActivities.Select(a => (Title: s.Title + "（后续活动）", a.Submission, a.Review)))
+                .Select(x => (IReadOnlyList<object?>)
+                [
+                    x.Title, ChinaTime.ToChina(x.Submission.SubmittedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), x.Submission.Handler,
+                    string.Join("\n", s.Fields.Where(f => x.Submission.Fields.ContainsKey(f.Name)).Select(f => $"{f.Label}：{x.Submission.Fields[f.Name]}")),
+                    string.Join("\n", x.Submission.Evidence.Select(e => e.Url)),
+                    x.Review is { } r ? $"{(r.Decision == ReviewDecision.Approve ? "通过" : "退回")}（{r.By}）{(r.Comment.Length > 0 ? "：" + r.Comment : "")}" : null,
+                ]))
+            .ToList();
         var plan = steps.FirstOrDefault(s => s.Key == "plan");
         var planAnswer = plan?.Submissions.LastOrDefault();
         return

@@ -285,15 +285,16 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
         var note = $"第{quarter}季度交流会（{meeting.Date}）推荐至市级";
         foreach (var key in recommended)
         {
-            var (villageId, step) = Split(key);
+            var (villageId, step, activity) = Split(key);
             await Meetings.UpsertEntityAsync(
                 new RecommendationEntity
                 {
                     PartitionKey = RecommendationEntity.Partition(year),
-                    RowKey = RecommendationEntity.Row(townId, villageId, step, quarter),
+                    RowKey = RecommendationEntity.Row(townId, villageId, step, quarter, activity),
                     TownId = townId,
                     VillageId = villageId,
                     Step = step,
+                    Activity = activity,
                     Quarter = quarter,
                     MeetingDate = meeting.Date,
                     RecommendedBy = meeting.RecordedBy,
@@ -301,12 +302,12 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
                 },
                 TableUpdateMode.Replace,
                 cancellationToken);
-            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}", "recommend", meeting, note, cancellationToken);
+            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}{(activity is null ? "" : "-" + activity)}", "recommend", meeting, note, cancellationToken);
         }
 
         foreach (var (key, row) in dropped)
         {
-            var (villageId, step) = Split(key);
+            var (villageId, step, activity) = Split(key);
             try
             {
                 await Meetings.DeleteEntityAsync(RecommendationEntity.Partition(year), row, ETag.All, cancellationToken);
@@ -320,7 +321,7 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
                 continue; // a row of the old shape, replaced by its per-quarter row above: not a withdrawal
             }
 
-            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}-withdrawn", "unrecommend", meeting, $"第{quarter}季度交流会记录修改，撤回推荐", cancellationToken);
+            await AuditAsync(year, villageId, step, $"m{quarter}-{tag}-{step}{(activity is null ? "" : "-" + activity)}-withdrawn", "unrecommend", meeting, $"第{quarter}季度交流会记录修改，撤回推荐", cancellationToken);
         }
 
         await Meetings.UpsertEntityAsync(
@@ -367,9 +368,9 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
         await foreach (var r in Meetings.QueryAsync<RecommendationEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {RecommendationEntity.Partition(year)} and TownId eq {townId} and Quarter eq {quarter}"), cancellationToken: cancellationToken))
         {
-            var key = $"{r.VillageId}|{r.Step}";
+            var key = r.CandidateKey();
             // Also a row written before recommendations were kept per quarter (row key without the quarter).
-            if (!recommended.Contains(key, StringComparer.Ordinal) || r.RowKey != RecommendationEntity.Row(townId, r.VillageId, r.Step, quarter))
+            if (!recommended.Contains(key, StringComparer.Ordinal) || r.RowKey != RecommendationEntity.Row(townId, r.VillageId, r.Step, quarter, r.Activity))
             {
                 withdrawn.Add((key, r.RowKey));
             }
@@ -378,10 +379,11 @@ public sealed class MeetingService(StorageClients storage, Progress.TownProgress
         return withdrawn;
     }
 
-    private static (string VillageId, string Step) Split(string key)
+    /// <summary>A candidate's key: "{villageId}|{step}", or "{villageId}|{step}|{submissionId}" for a further activity.</summary>
+    private static (string VillageId, string Step, string? Activity) Split(string key)
     {
-        var i = key.IndexOf('|', StringComparison.Ordinal);
-        return (key[..i], key[(i + 1)..]);
+        var parts = key.Split('|', 3);
+        return (parts[0], parts[1], parts.Length == 3 ? parts[2] : null);
     }
 
     private static PackVillage Village(ChecklistDefinition definition, string villageId, Dictionary<string, string> names, Func<string, string?> status, DateOnly asOf)

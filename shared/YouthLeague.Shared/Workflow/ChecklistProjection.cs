@@ -73,13 +73,10 @@ public sealed class ChecklistProjection(StorageClients storage, ChecklistDefinit
 
         await Task.WhenAll(writes);
 
-        // The submission is on its checklist (applied, or refused with its reason): its intent is no longer needed.
-        // After the writes, so that an intent is never gone before what shows the submission; best effort (the
+        // The submission or review is on its checklist (applied, or refused with its reason): its intent is no longer
+        // needed. After the writes, so that an intent is never gone before what shows the command; best effort (the
         // repair removes one left behind when it finds the audit row).
-        if (command.Kind == CommandKind.Submit)
-        {
-            await repair.ForgetAsync(command.Id);
-        }
+        await repair.ForgetAsync(command.Id);
     }
 
     /// <summary>An approval marked exemplary becomes a candidate case of the town, with a copy of the submission (one query per meeting pack).</summary>

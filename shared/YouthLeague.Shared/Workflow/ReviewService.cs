@@ -18,9 +18,10 @@ public sealed record ReviewResult(string? ReviewId, int Status, string? Title = 
 
 /// <summary>
 /// A town reviewer's decision on a submitted step: the review (with its comment) is stored, then the
-/// orchestration hears its id. A return needs a comment; an outstanding-case mark only goes with approval.
+/// orchestration hears its id. A return needs a comment; an outstanding-case mark only goes with approval. Its intent
+/// (<see cref="SubmissionRepair.NoteReviewAsync"/>) stays until the projection shows the review, so a lost event is re-sent.
 /// </summary>
-public sealed class ReviewService(StorageClients storage, ChecklistDefinitions definitions, ChecklistReader reader, TimeProvider clock, ILogger<ReviewService> log)
+public sealed class ReviewService(StorageClients storage, ChecklistDefinitions definitions, ChecklistReader reader, TimeProvider clock, SubmissionRepair repair, ILogger<ReviewService> log)
 {
     public const int MaxCommentLength = 500;
 
@@ -99,6 +100,9 @@ public sealed class ReviewService(StorageClients storage, ChecklistDefinitions d
             return new ReviewResult(null, 409, activity is null ? ChecklistRules.RefusalReason(status.Value, kind.Value) : ChecklistRules.NoSuchActivity);
         }
 
+        // The intent first: if the event below is lost (or this process dies after the row), the repair sends it again
+        // until the projection shows the review, and removes the intent then. A retry notes it again (harmless).
+        await repair.NoteReviewAsync(request.Year, request.VillageId, request.Step, request.Actor, id, cancellationToken);
         var at = existing.HasValue ? existing.Value!.At : clock.GetUtcNow();
         if (!existing.HasValue)
         {

@@ -35,10 +35,15 @@ public enum IntentState
 /// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
 /// and any ledger pin. A request that finds its intent claimed when it confirms undoes its record and answers 503
 /// ("send again"). A pass handles at most <see cref="MaxPerPass"/> intents; the rest wait for the next pass.
+/// A review's intent (<see cref="NoteReviewAsync"/>) lives in the same partition and is confirmed from the start: its event
+/// is re-sent from the review row in the same way, and it is forgotten if that row was never written.
 /// </summary>
 public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock, TimeSpan delay, ILogger<SubmissionRepair> log, Ledger.LedgerService? ledger = null)
 {
     public const string Partition = "pending-submissions";
+
+    /// <summary>The intent's Kind column for a review (<see cref="NoteReviewAsync"/>); a submission's intent has none.</summary>
+    public const string ReviewKind = "review";
 
     /// <summary>Intents written with the confirm/claim protocol carry this; older ones (no column) are repaired the old way.</summary>
     private const int Protocol = 2;
@@ -116,6 +121,27 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         return null;
     }
 
+    /// <summary>
+    /// A review's intent (<see cref="ReviewService"/>, before it stores the review): confirmed from the start, since a
+    /// review stores no files to clean up. The repair re-sends its event like a submission's (same waits, same bound)
+    /// until the projection shows it, or forgets it if the review row was never written.
+    /// </summary>
+    public async Task NoteReviewAsync(int year, string villageId, string step, string actor, string id, CancellationToken cancellationToken) =>
+        await Checklists.UpsertEntityAsync(
+            new TableEntity(Partition, id)
+            {
+                ["Year"] = year,
+                ["VillageId"] = villageId,
+                ["Step"] = step,
+                ["Actor"] = actor,
+                ["Kind"] = ReviewKind,
+                ["Recorded"] = true,
+                ["NotedAt"] = clock.GetUtcNow() - delay + FirstResendAfter,
+                ["Protocol"] = Protocol,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
     /// <summary>Marks the intent recorded (its record is written): first on <paramref name="noted"/>, else on whatever is there now.</summary>
     public async Task<IntentState> ConfirmAsync(string id, ETag? noted, CancellationToken cancellationToken)
     {
@@ -173,7 +199,7 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         }
         catch (RequestFailedException ex)
         {
-            log.LogDebug(ex, "Intent of submission {SubmissionId} not removed ({Status})", id, ex.Status);
+            log.LogDebug(ex, "Intent of {CommandId} not removed ({Status})", id, ex.Status);
         }
     }
 
@@ -213,13 +239,13 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
                         continue;
                     }
 
-                    var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
-                    if (record.HasValue)
+                    var command = await RecordedCommandAsync(intent, pk, id, step, cancellationToken);
+                    if (command is not null)
                     {
-                        await RaiseAsync(client, year, villageId, step, record.Value!.By, id, record.Value.SubmittedAt, cancellationToken);
+                        await client.RaiseEventAsync(WorkflowNames.InstanceId(year, villageId), WorkflowNames.CommandEvent, command, cancellationToken);
                         resent++;
                         var times = (intent.GetInt32("Resent") ?? 0) + 1;
-                        log.LogWarning("Submission {SubmissionId} for {VillageId} was recorded but is not on its checklist yet: its event was sent again ({Times}×)", id, villageId, times);
+                        log.LogWarning("{Kind} {CommandId} for {VillageId} was recorded but is not on its checklist yet: its event was sent again ({Times}×)", command.Kind, id, villageId, times);
                         await LookAgainLaterAsync(intent, times, legacy, cancellationToken);
                         continue;
                     }
@@ -272,6 +298,24 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
         }
 
         return (resent, deleted);
+    }
+
+    /// <summary>
+    /// The command a confirmed intent stands for, rebuilt from its stored record (the same id, so the orchestration ignores
+    /// it if it already heard it); null when no record was written (the request died first, or a review's row never came).
+    /// </summary>
+    private async Task<ChecklistCommand?> RecordedCommandAsync(TableEntity intent, string pk, string id, string step, CancellationToken cancellationToken)
+    {
+        if (intent.GetString("Kind") == ReviewKind)
+        {
+            var review = await Checklists.GetEntityIfExistsAsync<ReviewEntity>(pk, Keys.Review(id), cancellationToken: cancellationToken);
+            return review.HasValue && ReviewDecisions.TryParse(review.Value!.Decision) is { } decision
+                ? new ChecklistCommand(id, decision == ReviewDecision.Approve ? CommandKind.Approve : CommandKind.Return, review.Value.Step, review.Value.By, review.Value.At, review.Value.Exemplary, review.Value.Activity)
+                : null;
+        }
+
+        var record = await Checklists.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
+        return record.HasValue ? new ChecklistCommand(id, CommandKind.Submit, step, record.Value!.By, record.Value.SubmittedAt) : null;
     }
 
     /// <summary>The projection has written the submission's audit row: the orchestration applied (or refused) it.</summary>

@@ -105,6 +105,11 @@ public sealed class FurtherActivityTests(Azurite azurite)
         Assert.Contains("防疫值守", village, StringComparison.Ordinal);
         Assert.Contains("记录又一次活动", village, StringComparison.Ordinal);
 
+        // The handover pack lists it after the step's own submission, with its review.
+        var handover = await w.Secretaries[w.A].GetStringAsync($"/villages/{w.A}/handover?year=2026");
+        Assert.Contains("后续活动", handover, StringComparison.Ordinal);
+        Assert.Contains("防疫值守组织有序", handover, StringComparison.Ordinal);
+
         // Volunteering summary: both activities, both approved, both in the totals.
         var volunteering = Xlsx(await w.City.GetByteArrayAsync($"/api/exports/2026/volunteering.xlsx?town={w.Town}"));
         var rowsA = volunteering.Where(r => (string?)r["村（社区）"] == "甲村" + w.A.Split('-')[1]).ToList();
@@ -126,6 +131,28 @@ public sealed class FurtherActivityTests(Azurite azurite)
         var pack = await w.Reviewer.GetStringAsync($"/towns/{w.Town}/meetings/4?year=2026");
         Assert.Contains("已通过的活动共 2 次（含各项通过后继续记录的 1 次）", pack, StringComparison.Ordinal);
         Assert.Contains("另有 1 次后续活动已通过", pack, StringComparison.Ordinal);
+
+        // The meeting recommends the further activity: the city's list shows it under the step's title; saving the
+        // record again (a correction) keeps it recommended, not withdrawn.
+        var key = $"{w.A}|volunteering|{activity}";
+        var date = ChinaTime.Today(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        for (var version = 0; version < 2; version++)
+        {
+            using var r = await w.Reviewer.PostAsync($"/towns/{w.Town}/meetings/4?year=2026", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["date"] = date, ["minutes"] = "交流了防疫值守的做法", ["recommended"] = key, ["formToken"] = $"fa-{version}",
+                ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["att-" + w.A] = "present", ["att-" + w.B] = "present",
+            }));
+            Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        }
+
+        var recommendations = new TableClient(azurite.ConnectionString, "Meetings")
+            .Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"2026-recommended"} and TownId eq {w.Town}")).ToList();
+        var recommendation = Assert.Single(recommendations);
+        Assert.Equal(("volunteering", activity), (recommendation.GetString("Step"), recommendation.GetString("Activity")));
+        var city = await w.City.GetStringAsync("/city?year=2026");
+        var listed = city[city.IndexOf("id=\"recommended\"", StringComparison.Ordinal)..];
+        Assert.Contains(title, listed, StringComparison.Ordinal);
     }
 
     [Fact]

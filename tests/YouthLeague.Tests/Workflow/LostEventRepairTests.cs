@@ -76,39 +76,78 @@ public sealed class LostEventRepairTests(Azurite azurite)
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + by;
     }
 
+    /// <summary>Real storage, projection and orchestrator (in-memory hub), and one village's checklist started.</summary>
+    private sealed class World : IAsyncDisposable
+    {
+        public required ServiceProvider Services { get; init; }
+
+        public required InMemoryChecklist Host { get; init; }
+
+        public required string Village { get; init; }
+
+        public StorageClients Storage => Services.GetRequiredService<StorageClients>();
+
+        public TableClient Table => Storage.Table(TableNames.Checklists);
+
+        public string Pk => $"2026-{Village}";
+
+        public string Instance => WorkflowNames.InstanceId(2026, Village);
+
+        public static async Task<World> StartAsync(Azurite azurite, string prefix)
+        {
+            var config = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
+                .Build();
+            var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddYouthLeague(config).BuildServiceProvider();
+            await services.GetRequiredService<StorageClients>().EnsureCreatedAsync();
+            var projection = services.GetRequiredService<ChecklistProjection>();
+            var host = await InMemoryChecklist.StartAsync(change => projection.ApplyAsync(change));
+            var village = prefix + Guid.NewGuid().ToString("N")[..8];
+            await services.GetRequiredService<ChecklistStarter>().StartAsync(host.Client, 2026, village, "taiping", ChecklistCalendar.Real(2026));
+            return new World { Services = services, Host = host, Village = village };
+        }
+
+        /// <summary>The forum step handed in by the village's secretary, with one photo.</summary>
+        public SubmissionRequest Submission(string key)
+        {
+            var photo = YearSimulator.Photo;
+            return new(2026, Village, "forum", YearSimulator.FieldsFor(Services.GetRequiredService<ChecklistDefinitions>().For(2026).Find("forum")!, 2026),
+                [new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo))], key, "sec." + Village);
+        }
+
+        /// <summary>After an accepted request whose event was dropped: <paramref name="dropped"/> events lost so far, its row stored, its intent kept.</summary>
+        public TableEntity IntentAfterLoss(DroppingClient lossy, int dropped, string row, string id)
+        {
+            Assert.Equal(dropped, lossy.DroppedFor(Instance));
+            Assert.True(Table.GetEntityIfExists<TableEntity>(Pk, row).HasValue, $"{row} not stored");
+            var intent = Table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id);
+            Assert.True(intent.HasValue, "the intent must stay until the projection shows it");
+            return intent.Value!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Services.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task AcceptedSubmission_EventLost_RepairSendsItAgainUntilItIsShownThenForgetsIt()
     {
-        var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
-            .Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddYouthLeague(config).BuildServiceProvider();
-        var storage = services.GetRequiredService<StorageClients>();
-        await storage.EnsureCreatedAsync();
-        var projection = services.GetRequiredService<ChecklistProjection>();
-        await using var host = await InMemoryChecklist.StartAsync(change => projection.ApplyAsync(change));
-        var village = "lost-" + Guid.NewGuid().ToString("N")[..8];
-        await services.GetRequiredService<ChecklistStarter>().StartAsync(host.Client, 2026, village, "taiping", ChecklistCalendar.Real(2026));
-        var definitions = services.GetRequiredService<ChecklistDefinitions>();
-        var photo = YearSimulator.Photo;
-        var request = new SubmissionRequest(2026, village, "forum", YearSimulator.FieldsFor(definitions.For(2026).Find("forum")!, 2026),
-            [new IncomingFile("evidence", photo.Length, () => new MemoryStream(photo))], "k1", "sec." + village);
-        var table = storage.Table(TableNames.Checklists);
-        var pk = $"2026-{village}";
-        var instance = WorkflowNames.InstanceId(2026, village);
+        await using var world = await World.StartAsync(azurite, "lost-");
+        var (services, storage, host, table, pk, instance) = (world.Services, world.Storage, world.Host, world.Table, world.Pk, world.Instance);
+        var request = world.Submission("k1");
 
         // Accepted, stored, and its event lost on the way.
         var lossy = new DroppingClient(host.Client);
         var result = await services.GetRequiredService<SubmissionService>().SubmitAsync(request, lossy);
         Assert.Equal(202, result.Status);
         var id = result.SubmissionId!;
-        Assert.Equal(1, lossy.DroppedFor(instance));
-        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "sub-" + id).HasValue);
 
         // The intent outlives the 202 (before the fix it was forgotten here, and nothing ever sent the event again).
-        var intent = table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id);
-        Assert.True(intent.HasValue, "the intent must stay until the submission is on its checklist");
-        Assert.True(intent.Value!.GetBoolean("Recorded"));
+        var intent = world.IntentAfterLoss(lossy, 1, "sub-" + id, id);
+        Assert.True(intent.GetBoolean("Recorded"));
 
         // Past the repair delay but before the first re-send: an event maybe still queued is not sent again yet.
         var app = services.GetRequiredService<SubmissionRepair>();
@@ -147,5 +186,82 @@ public sealed class LostEventRepairTests(Azurite azurite)
         await repair.RunAsync(lossy);
         Assert.Equal(dropped, lossy.DroppedFor(instance));
         Assert.False(table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue);
+    }
+
+    /// <summary>
+    /// The same finding for reviews: the reviewer got 200, the review row was stored, and its event was lost, so the step
+    /// never changed. A review's intent now stays until the projection shows it, and the same repair pass re-sends it;
+    /// a repeat of a command id the orchestration already heard is ignored (SeenCommandIds), so a re-send applies once.
+    /// </summary>
+    [Fact]
+    public async Task AcceptedReview_EventLost_RepairSendsItAgain_AlsoForAFurtherActivity()
+    {
+        await using var world = await World.StartAsync(azurite, "lostrev-");
+        var (services, storage, host, table, pk, instance) = (world.Services, world.Storage, world.Host, world.Table, world.Pk, world.Instance);
+        var village = world.Village;
+        var submissions = services.GetRequiredService<SubmissionService>();
+        var reviews = services.GetRequiredService<ReviewService>();
+        var app = services.GetRequiredService<SubmissionRepair>();
+        var early = new SubmissionRepair(storage, new Ahead(app.Delay + TimeSpan.FromSeconds(30)), app.Delay, NullLogger<SubmissionRepair>.Instance);
+        var due = new SubmissionRepair(storage, new Ahead(app.FirstResendAfter + TimeSpan.FromMinutes(1)), TimeSpan.Zero, NullLogger<SubmissionRepair>.Instance);
+
+        var submitted = await submissions.SubmitAsync(world.Submission("k1"), host.Client);
+        Assert.Equal(202, submitted.Status);
+        await UntilAsync(() => host.Changes.Any(c => c.Command.Id == submitted.SubmissionId), "the submission was not processed");
+
+        // The approval is stored and answered 200, and its event lost.
+        var lossy = new DroppingClient(host.Client);
+        var approval = await reviews.ReviewAsync(new ReviewRequest(2026, village, "forum", ReviewDecision.Approve, "材料齐全", false, "town.taiping", "r1"), lossy);
+        Assert.Equal(200, approval.Status);
+        var reviewId = approval.ReviewId!;
+        Assert.Equal(SubmissionRepair.ReviewKind, world.IntentAfterLoss(lossy, 1, "rev-" + reviewId, reviewId).GetString("Kind"));
+
+        // Before the first re-send nothing goes (the event may just be queued).
+        await early.RunAsync(lossy);
+        Assert.Equal(1, lossy.DroppedFor(instance));
+        Assert.Null(table.GetEntity<TableEntity>(SubmissionRepair.Partition, reviewId).Value.GetInt32("Resent"));
+        Assert.Equal("submitted", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+
+        // A due pass re-sends it: the step is approved, the audit row is there, the intent gone.
+        var (resent, _) = await due.RunAsync(host.Client);
+        Assert.True(resent >= 1, $"resent {resent}");
+        await UntilAsync(() => !table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, reviewId).HasValue, "the re-sent review was not processed (or its intent not removed)");
+        Assert.Equal("approved", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+        Assert.True(table.GetEntityIfExists<TableEntity>(pk, "audit-" + reviewId).HasValue);
+        var applied = Assert.Single(host.Changes, c => c.Command.Id == reviewId);
+        Assert.Equal((CommandKind.Approve, StepStatus.Approved), (applied.Command.Kind, applied.To));
+
+        // Exactly once: the same command id sent again (a re-send racing the original) is ignored by the orchestration.
+        // A further activity handed in after it is processed after it (one instance's events in order), so once that
+        // shows, the repeat has been heard and made no change.
+        await host.SendAsync(instance, applied.Command);
+        var further = await submissions.SubmitAsync(world.Submission("k2"), host.Client);
+        Assert.Equal(202, further.Status);
+        var activity = further.SubmissionId!;
+        await UntilAsync(() => host.Changes.Any(c => c.Command.Id == activity), "the further activity was not processed");
+        Assert.Single(host.Changes, c => c.Command.Id == reviewId);
+
+        // A review of the further activity, its event lost too: repaired the same way, naming the activity.
+        var returned = await reviews.ReviewAsync(new ReviewRequest(2026, village, "forum", ReviewDecision.Return, "照片不清楚", false, "town.taiping", "r2", activity), lossy);
+        Assert.Equal(200, returned.Status);
+        Assert.Equal(SubmissionRepair.ReviewKind, world.IntentAfterLoss(lossy, 2, "rev-" + returned.ReviewId, returned.ReviewId!).GetString("Kind"));
+        await early.RunAsync(lossy);
+        Assert.Equal(2, lossy.DroppedFor(instance));
+        await due.RunAsync(host.Client);
+        await UntilAsync(() => !table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, returned.ReviewId!).HasValue, "the re-sent review of the further activity was not processed");
+        var change = Assert.Single(host.Changes, c => c.Command.Id == returned.ReviewId);
+        Assert.Equal((CommandKind.Return, activity, Outcome.Applied), (change.Command.Kind, change.Command.Activity, change.Outcome));
+        Assert.Equal(StepStatus.Returned, change.State.Steps["forum"].Further.Single(f => f.SubmissionId == activity).Status);
+        Assert.Equal("approved", table.GetEntity<TableEntity>(pk, "step-forum").Value.GetString("Status"));
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(200);
+        }
     }
 }
