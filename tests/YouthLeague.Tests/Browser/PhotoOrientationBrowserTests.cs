@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using SkiaSharp;
 using YouthLeague.Checklist;
+using YouthLeague.TestFiles;
 
 namespace YouthLeague.Tests.Browser;
 
@@ -12,27 +12,11 @@ namespace YouthLeague.Tests.Browser;
 /// </summary>
 public sealed class PhotoOrientationBrowserTests
 {
-    /// <summary>Where the stored photo's top-right corner (a red square) belongs once the orientation is applied.</summary>
-    private static readonly Dictionary<int, string> Expected = new()
-    {
-        [1] = "top-right", [2] = "top-left", [3] = "bottom-left", [4] = "bottom-right",
-        [5] = "bottom-left", [6] = "bottom-right", [7] = "top-right", [8] = "top-left",
-    };
-
     [Fact]
     public async Task EveryExifOrientation_StoredPhoto_IsDrawnUprightByChromium()
     {
-        using var bitmap = new SKBitmap(160, 80);
-        bitmap.Erase(new SKColor(0, 0, 255));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            using var red = new SKPaint { Color = new SKColor(255, 0, 0) };
-            canvas.DrawRect(120, 0, 40, 40, red);
-        }
-
-        using var image = SKImage.FromBitmap(bitmap);
-        var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 95).ToArray();
-        var stored = Expected.Keys.ToDictionary(o => o, o => ImageRecoder.Recode(new MemoryStream(WithExif(jpeg, (ushort)o)), "jpeg")!.Image);
+        var jpeg = TurnedPhotos.Pattern();
+        var stored = TurnedPhotos.RedCornerUpright.Keys.ToDictionary(o => o, o => ImageRecoder.Recode(new MemoryStream(WithExif(jpeg, (ushort)o)), "jpeg")!.Image);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await SecretaryBrowserTests.LaunchAsync(playwright);
@@ -66,7 +50,7 @@ public sealed class PhotoOrientationBrowserTests
         {
             var o = int.Parse(r.Id[1..], System.Globalization.CultureInfo.InvariantCulture);
             var size = o >= 5 ? (80, 160) : (160, 80);
-            Assert.True(size == (r.W, r.H) && size == (r.ShownW, r.ShownH) && r.Red.SequenceEqual([Expected[o]]), $"orientation {o}: {JsonSerializer.Serialize(r)}");
+            Assert.True(size == (r.W, r.H) && size == (r.ShownW, r.ShownH) && r.Red.SequenceEqual([TurnedPhotos.RedCornerUpright[o]]), $"orientation {o}: {JsonSerializer.Serialize(r)}");
         }
     }
 
