@@ -107,15 +107,25 @@ public sealed class Invites(AccountTable accounts, SessionTokens tokens, TimePro
             return null;
         }
 
-        account.PasswordHash = AccountTable.Hasher.HashPassword(account, password);
-        account.SecurityStamp = SessionTokens.NewStamp();
-        try
+        // The account row also changes for reasons that leave the invite standing (the notice tags Outbox merges in):
+        // on a conflict it is read again, and only a reset, disable or rotation meanwhile (a new stamp) voids the invite.
+        for (var attempt = 0; ; attempt++)
         {
-            await accounts.Table.UpdateEntityAsync(account, account.ETag, TableUpdateMode.Replace, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return null; // reset, disabled or rotated while the form was open: the invite is void
+            account.PasswordHash = AccountTable.Hasher.HashPassword(account, password);
+            account.SecurityStamp = SessionTokens.NewStamp();
+            try
+            {
+                await accounts.Table.UpdateEntityAsync(account, account.ETag, TableUpdateMode.Replace, cancellationToken);
+                break;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                account = attempt < 8 ? await accounts.FindAsync(invite.Username, cancellationToken) : null;
+                if (account is null || account.Disabled || account.SecurityStamp != invite.Stamp)
+                {
+                    return null; // reset, disabled or rotated while the form was open: the invite is void
+                }
+            }
         }
 
         return new SignInResult(SignInOutcome.SignedIn, AccountTable.ToPrincipal(account), await tokens.IssueAsync(account.RowKey, account.SecurityStamp, cancellationToken));

@@ -246,6 +246,49 @@ public sealed class AccountServiceTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AcceptInvite_NoticeTagMergedIntoTheAccountMeanwhile_StillSetsThePassword()
+    {
+        // A notice queued for the account while its invite is accepted merges a tag into the account row (Outbox), so the
+        // invite's replace meets another ETag: before, that voided the invite (used, and no password set).
+        var user = "tag-" + suffix;
+        var created = await accounts.CreateAsync(city, user, Roles.Secretary, Village, "书记");
+        var tagger = new NoticeTagBeforeFirstReplace(azurite.ConnectionString, user);
+        var options = new Azure.Data.Tables.TableClientOptions();
+        options.AddPolicy(tagger, Azure.Core.HttpPipelinePosition.PerCall);
+        var racedTables = new StorageClients(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString, options), services.GetRequiredService<StorageClients>().Blobs);
+        var racedInvites = new Invites(new AccountTable(racedTables), services.GetRequiredService<SessionTokens>(), clock);
+
+        var accepted = await racedInvites.AcceptAsync(created.InviteToken!, "tagged1234");
+
+        Assert.True(tagger.Merged, "the notice tag was not merged in before the account's replace");
+        Assert.Equal(SignInOutcome.SignedIn, accepted?.Outcome);
+        Assert.Equal(SignInOutcome.SignedIn, (await signIn.SignInAsync(Client, user, "tagged1234")).Outcome);
+    }
+
+    /// <summary>Merges a notice tag into one account row just before the first replace (PUT) of that row goes out.</summary>
+    private sealed class NoticeTagBeforeFirstReplace(string connection, string username) : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        public bool Merged { get; private set; }
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (!Merged && message.Request.Method == Azure.Core.RequestMethod.Put
+                && Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains($"{TableNames.Accounts}(PartitionKey='{AccountEntity.Partition}',RowKey='{username}')", StringComparison.Ordinal))
+            {
+                Merged = true;
+                await new Azure.Data.Tables.TableClient(connection, TableNames.Accounts).UpdateEntityAsync(
+                    new Azure.Data.Tables.TableEntity(AccountEntity.Partition, username) { [nameof(AccountEntity.NoticesTag)] = "raced" },
+                    Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
+    [Fact]
     public async Task Resolve_ForgedOrTamperedOrReplayedToken_IsRefused()
     {
         var signedIn = await signIn.SignInAsync(Client, "sec." + Village, "demo-pass-1");
