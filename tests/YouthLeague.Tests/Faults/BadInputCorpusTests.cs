@@ -313,7 +313,8 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
 
     /// <summary>
     /// Every row of the app's tables (all properties but the timestamp) and every evidence blob (name and length), but the
-    /// sign-in throttle's counters: a wrong password is counted on purpose.
+    /// sign-in throttle's counters (a wrong password is counted on purpose) and the header badge's note on an account of
+    /// the notices it last found read (any page a signed-in caller sees may write it, bad input or not: a cache of a read).
     /// </summary>
     private Dictionary<string, string> Snapshot()
     {
@@ -327,7 +328,7 @@ public sealed class BadInputCorpusTests(Azurite azurite, ITestOutputHelper outpu
                     continue;
                 }
 
-                all[$"{name}/{e.PartitionKey}/{e.RowKey}"] = string.Join(";", e.Keys.Where(k => k is not ("Timestamp" or "odata.etag")).Order().Select(k => $"{k}={e[k]}"));
+                all[$"{name}/{e.PartitionKey}/{e.RowKey}"] = string.Join(";", e.Keys.Where(k => k is not ("Timestamp" or "odata.etag" or nameof(YouthLeague.Auth.AccountEntity.NoticesReadTag))).Order().Select(k => $"{k}={e[k]}"));
             }
         }
 
