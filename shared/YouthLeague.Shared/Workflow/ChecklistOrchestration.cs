@@ -40,66 +40,98 @@ public static class ChecklistOrchestration
 
         // Version 4: a changed closing date may arrive at any time (never cancelled either). Older versions never wait for it.
         var closing = run.Version >= ChecklistRun.ClosingDateChangeVersion ? WaitForClosingDate(context) : null;
-        while (true)
+
+        // Version 5: one timer per wait end, kept across commands. Older versions created a fresh timer for every wait
+        // and cancelled the last after a command (a cancelled durable timer still fires later); their histories
+        // replay only against that sequence, so it stays for them.
+        var oneTimer = run.Version >= ChecklistRun.OneTimerVersion;
+        Task? timer = null;
+        CancellationTokenSource? cts = null;
+        try
         {
-            using var cts = new CancellationTokenSource();
-            var timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
-            var winner = closing is null ? await Task.WhenAny(command, timer) : await Task.WhenAny(command, timer, closing);
-            if (winner == command)
+            while (true)
             {
-                cts.Cancel();
-                state = await HandleAsync(context, run, state, await command, log);
-                if (++handled >= MaxCommandsPerGeneration)
+                if (timer is null || !oneTimer)
                 {
-                    ContinueAsNew(context, Taken(run, closing) with { State = state, Generation = run.Generation + 1 });
+                    cts?.Dispose();
+                    cts = new CancellationTokenSource();
+                    timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
+                }
+
+                var winner = closing is null ? await Task.WhenAny(command, timer) : await Task.WhenAny(command, timer, closing);
+                if (winner == command)
+                {
+                    if (!oneTimer)
+                    {
+                        cts!.Cancel();
+                    }
+
+                    state = await HandleAsync(context, run, state, await command, log);
+                    if (++handled >= MaxCommandsPerGeneration)
+                    {
+                        // A timer still pending kept continue-as-new from taking effect (seen on the in-process test
+                        // host, real-calendar quarter: the instance stayed Running in its old generation).
+                        cts!.Cancel();
+                        ContinueAsNew(context, Taken(run, closing) with { State = state, Generation = run.Generation + 1 });
+                        return null;
+                    }
+
+                    command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
+                    continue;
+                }
+
+                if (winner == closing)
+                {
+                    // Kept for the rest of the year; in the closing window the wait now ends at the new date's end.
+                    // Version 5 keeps its timer when the wait's end did not move (a quarter's end does not).
+                    run = run.With(await closing!);
+                    if (!oneTimer || run.WaitEnds != quarterEnd)
+                    {
+                        cts!.Cancel();
+                        timer = null;
+                    }
+
+                    quarterEnd = run.WaitEnds;
+                    log.LogInformation("Closing date of {VillageId} set to {ClosesOn}", state.VillageId, run.ClosesOn);
+                    closing = WaitForClosingDate(context);
+                    continue;
+                }
+
+                // The quarter (or the closing window) is over. Record the quarter's review; a command that reached the
+                // waiter meanwhile is handled before the hand-over, later ones are carried into the next generation.
+                if (!run.InClosingWindow)
+                {
+                    await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
+                    log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
+                }
+
+                if (command.IsCompletedSuccessfully)
+                {
+                    state = await HandleAsync(context, run, state, await command, log);
+                }
+
+                // A closing date changed at the moment the window ended: if it is later, the window goes on.
+                run = Taken(run, closing);
+                if (closing is not null && run.InClosingWindow && run.WaitEnds > context.CurrentUtcDateTime)
+                {
+                    ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
                     return null;
                 }
 
-                command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
-                continue;
-            }
+                // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
+                var closeNow = run.InClosingWindow || (run.Quarter >= 4 && run.Version < ChecklistRun.ClosingWindowVersion);
+                if (closeNow)
+                {
+                    return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
+                }
 
-            if (winner == closing)
-            {
-                // Kept for the rest of the year; in the closing window the wait now ends at the new date's end.
-                cts.Cancel();
-                run = run.With(await closing!);
-                quarterEnd = run.WaitEnds;
-                log.LogInformation("Closing date of {VillageId} set to {ClosesOn}", state.VillageId, run.ClosesOn);
-                closing = WaitForClosingDate(context);
-                continue;
-            }
-
-            // The quarter (or the closing window) is over. Record the quarter's review; a command that reached the
-            // waiter meanwhile is handled before the hand-over, later ones are carried into the next generation.
-            if (!run.InClosingWindow)
-            {
-                await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
-                log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
-            }
-
-            if (command.IsCompletedSuccessfully)
-            {
-                state = await HandleAsync(context, run, state, await command, log);
-            }
-
-            // A closing date changed at the moment the window ended: if it is later, the window goes on.
-            run = Taken(run, closing);
-            if (closing is not null && run.InClosingWindow && run.WaitEnds > context.CurrentUtcDateTime)
-            {
-                ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
+                ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
                 return null;
             }
-
-            // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
-            var closeNow = run.InClosingWindow || (run.Quarter >= 4 && run.Version < ChecklistRun.ClosingWindowVersion);
-            if (closeNow)
-            {
-                return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
-            }
-
-            ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
-            return null;
+        }
+        finally
+        {
+            cts?.Dispose();
         }
     }
 

@@ -11,6 +11,8 @@ namespace YouthLeague.Workflow;
 /// 3 (<see cref="FurtherActivitiesVersion"/>) takes further activities of an approved step (their own submission and review).
 /// Version 4 (<see cref="ClosingDateChangeVersion"/>) also takes a <see cref="ClosingDateChange"/> event at any time
 /// before the year closes: it sets <see cref="ClosesOn"/> and, in the closing window, re-arms the window's timer.
+/// Version 5 (<see cref="OneTimerVersion"/>) creates the generation's timer once and waits on that same timer after every
+/// command (before, every command created a fresh one and cancelled the last, which still fired later).
 /// An input without a Version field was written by version 1 code, hence the default.
 /// </summary>
 public sealed record ChecklistRun(
@@ -30,7 +32,9 @@ public sealed record ChecklistRun(
 
     public const int ClosingDateChangeVersion = 4;
 
-    public const int CurrentVersion = ClosingDateChangeVersion;
+    public const int OneTimerVersion = 5;
+
+    public const int CurrentVersion = OneTimerVersion;
 
     /// <summary>The generation after the fourth quarter: reviews and resubmissions until the closing date.</summary>
     public const int ClosingQuarter = 5;

@@ -209,14 +209,19 @@ public sealed class ChecklistVersioningTests
         Assert.Equal("2027-03-31", last["ClosesOn"]!.GetValue<string>());
     }
 
-    /// <summary>Version 4: the closing date changed during the year takes effect: the window lasts until the new date's end.</summary>
-    [Fact]
-    public async Task RunAsync_ClosingDateChangedDuringTheYear_WindowEndsAtTheNewDate()
+    /// <summary>
+    /// Version 4 and later: the closing date changed during the year takes effect: the window lasts until the new date's end.
+    /// Version 4 (a fresh timer after every wait) is how instances started before version 5 run under this code.
+    /// </summary>
+    [Theory]
+    [InlineData(ChecklistRun.ClosingDateChangeVersion)]
+    [InlineData(ChecklistRun.CurrentVersion)]
+    public async Task RunAsync_ClosingDateChangedDuringTheYear_WindowEndsAtTheNewDate(int version)
     {
         await using var host = await InMemoryChecklist.StartAsync();
         var origin = DateTimeOffset.UtcNow.AddSeconds(1);
         var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(2));
-        var id = await host.StartYearAsync("v4q", calendar); // default: 31 January, a window of ≈ 0.7 s
+        var id = await host.StartYearAsync("v4q", calendar, version: version); // default: 31 January, a window of ≈ 0.7 s
         await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 5, 31), 1));
         await host.SendAsync(id, new ChecklistCommand("s-plan", CommandKind.Submit, "plan", "sec.v4q", origin.AddSeconds(3)));
         await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 6, 30), 2));
@@ -231,14 +236,16 @@ public sealed class ChecklistVersioningTests
         Assert.True(done.LastUpdatedAt >= calendar.ClosingEnd(new DateOnly(2027, 6, 30)).AddMilliseconds(-50), "the year closed before its changed closing date");
     }
 
-    /// <summary>Version 4: a change made inside the closing window re-arms its timer (here: later, so the window goes on).</summary>
-    [Fact]
-    public async Task RunAsync_ClosingDateChangedInsideTheWindow_ReArmsItsTimer()
+    /// <summary>Version 4 and later: a change made inside the closing window re-arms its timer (here: later, so the window goes on).</summary>
+    [Theory]
+    [InlineData(ChecklistRun.ClosingDateChangeVersion)]
+    [InlineData(ChecklistRun.CurrentVersion)]
+    public async Task RunAsync_ClosingDateChangedInsideTheWindow_ReArmsItsTimer(int version)
     {
         await using var host = await InMemoryChecklist.StartAsync();
         var origin = DateTimeOffset.UtcNow.AddSeconds(1);
         var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(2));
-        var id = await host.StartYearAsync("v4w", calendar, closesOn: new DateOnly(2027, 3, 31)); // window ≈ 1.96 s
+        var id = await host.StartYearAsync("v4w", calendar, closesOn: new DateOnly(2027, 3, 31), version: version); // window ≈ 1.96 s
         await Task.Delay(calendar.QuarterEnd(4) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
         Assert.True(DateTimeOffset.UtcNow < calendar.ClosingEnd(new DateOnly(2027, 3, 31)), "the test machine was too slow to act inside the closing window");
         await host.Client.RaiseEventAsync(id, WorkflowNames.ClosingDateEvent, new ClosingDateChange(new DateOnly(2027, 6, 30), 1));
@@ -252,5 +259,43 @@ public sealed class ChecklistVersioningTests
         // Taken inside the generation (no continue-as-new), so the input still names the old date: the time tells.
         Assert.True(done.LastUpdatedAt >= calendar.ClosingEnd(new DateOnly(2027, 6, 30)).AddMilliseconds(-50), "the window ended at the old date");
         Assert.Equal(ChecklistRules.ClosedForNewSubmissions, host.Changes.Single(c => c.Command.Id == "s-forum").Reason); // still the closing window's rules
+    }
+
+    /// <summary>
+    /// Version 5 waits on one timer for the whole quarter; version 4 created one for the first wait and one after each
+    /// command (three commands: four timers in the generation's history). An instance started by version 4 code with
+    /// commands in its history finishes under this code with every command applied.
+    /// </summary>
+    [Theory]
+    [InlineData(ChecklistRun.ClosingDateChangeVersion, 4)]
+    [InlineData(ChecklistRun.CurrentVersion, 1)]
+    public async Task RunAsync_ThreeCommandsInAQuarter_TimersCreated(int version, int timers)
+    {
+        await using var host = await InMemoryChecklist.StartAsync();
+        var origin = DateTimeOffset.UtcNow.AddSeconds(1);
+        var calendar = ChecklistCalendar.Compressed(2026, origin, TimeSpan.FromSeconds(6));
+        var id = await host.StartYearAsync("timers", calendar, closesOn: new DateOnly(2027, 1, 31), version: version);
+        await host.SendAsync(id, new ChecklistCommand("s-plan", CommandKind.Submit, "plan", "sec.timers", DateTimeOffset.UtcNow));
+        await host.SendAsync(id, new ChecklistCommand("s-forum", CommandKind.Submit, "forum", "sec.timers", DateTimeOffset.UtcNow));
+        await host.SendAsync(id, new ChecklistCommand("r-forum", CommandKind.Return, "forum", "town.timers", DateTimeOffset.UtcNow));
+
+        // Once the third command is handled, the orchestrator waits for a fourth (one wait at the start, one after each).
+        for (var waited = 0; waited < 100 && host.CallCount(id, WorkflowNames.CommandEvent) < 4; waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(DateTimeOffset.UtcNow < calendar.QuarterEnd(1), "the test machine was too slow: the first quarter ended before the commands were handled");
+        Assert.Equal(4, host.CallCount(id, WorkflowNames.CommandEvent));
+        Assert.Equal(timers, host.CallCount(id, "timer"));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var done = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(4, host.Reviews.Count);
+        var steps = done.ReadOutputAs<AssessmentResult>()!.Steps;
+        Assert.Equal(StepStatus.Submitted, steps.Single(s => s.Step == "plan").Status);
+        Assert.Equal(StepStatus.Returned, steps.Single(s => s.Step == "forum").Status);
+        Assert.Equal(3, host.Changes.Count);
     }
 }

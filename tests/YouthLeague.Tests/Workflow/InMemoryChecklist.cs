@@ -16,6 +16,9 @@ public sealed class InMemoryChecklist : IAsyncDisposable
 
     public ConcurrentQueue<YearClose> Closes { get; } = new();
 
+    /// <summary>What the orchestrator asked for outside replay, per instance: "timer" or the name of an event it waits for.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> Calls { get; } = new();
+
     public DurableTaskTestHost Host { get; private set; } = null!;
 
     /// <summary>Runs inside the quarterly-review activity, before it returns: a test can act "during the hand-over".</summary>
@@ -29,7 +32,8 @@ public sealed class InMemoryChecklist : IAsyncDisposable
         var c = new InMemoryChecklist();
         c.Host = await DurableTaskTestHost.StartAsync(r =>
         {
-            r.AddOrchestratorFunc<ChecklistRun, AssessmentResult?>(WorkflowNames.ChecklistOrchestrator, (ctx, run) => ChecklistOrchestration.RunAsync(ctx, run));
+            r.AddOrchestratorFunc<ChecklistRun, AssessmentResult?>(WorkflowNames.ChecklistOrchestrator, (ctx, run) =>
+                ChecklistOrchestration.RunAsync(new TimerCountingContext(ctx, call => c.Calls.GetOrAdd(ctx.InstanceId, _ => new()).Enqueue(call)), run));
             r.AddActivityFunc<ChecklistChange>(WorkflowNames.ProjectChecklist, async (_, change) =>
             {
                 if (project is not null)
@@ -56,12 +60,15 @@ public sealed class InMemoryChecklist : IAsyncDisposable
         return c;
     }
 
-    public async Task<string> StartYearAsync(string villageId, ChecklistCalendar calendar, DateOnly? closesOn = null)
+    /// <param name="version">An earlier version starts the instance as that version's code did (the input's shape has not changed since 4).</param>
+    public async Task<string> StartYearAsync(string villageId, ChecklistCalendar calendar, DateOnly? closesOn = null, int version = ChecklistRun.CurrentVersion)
     {
-        var run = ChecklistRun.Start(ChecklistState.New(calendar.Year, villageId, ChecklistDefinitionLoader.StepKeys), "town", calendar, closesOn);
+        var run = ChecklistRun.Start(ChecklistState.New(calendar.Year, villageId, ChecklistDefinitionLoader.StepKeys), "town", calendar, closesOn) with { Version = version };
         return await Client.ScheduleNewOrchestrationInstanceAsync(
             WorkflowNames.ChecklistOrchestrator, run, new StartOrchestrationOptions(WorkflowNames.InstanceId(calendar.Year, villageId)));
     }
+
+    public int CallCount(string instanceId, string call) => Calls.TryGetValue(instanceId, out var calls) ? calls.Count(c => c == call) : 0;
 
     public Task SendAsync(string instanceId, ChecklistCommand command) =>
         Client.RaiseEventAsync(instanceId, WorkflowNames.CommandEvent, command);
