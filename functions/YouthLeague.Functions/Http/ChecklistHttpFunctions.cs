@@ -10,7 +10,7 @@ using YouthLeague.Workflow;
 
 namespace YouthLeague.Functions.Http;
 
-public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, ReviewService reviews, StorageClients storage, Access access, Years.YearService years)
+public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionService submissions, ReviewService reviews, StorageClients storage, Access access)
 {
     [Function("GetChecklist")]
     public async Task<IActionResult> Get(
@@ -40,13 +40,6 @@ public sealed class ChecklistHttpFunctions(ChecklistReader reader, SubmissionSer
         if (denied is not null)
         {
             return denied;
-        }
-
-        // After the fourth quarter only returned items may be handed in again, no first one nor a further activity (the orchestration refuses the rest too).
-        if (await years.InClosingWindowAsync(y, villageId, req.HttpContext.RequestAborted)
-            && await reader.StepStatusAsync(y, villageId, step, req.HttpContext.RequestAborted) is StepStatus.NotStarted or StepStatus.Approved)
-        {
-            return Problems.Create(409, ChecklistRules.ClosedForNewSubmissions);
         }
 
         var form = await SubmissionForms.ReadAsync(req);

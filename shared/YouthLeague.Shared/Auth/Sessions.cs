@@ -23,6 +23,10 @@ public sealed class Sessions(AccountTable accounts, SessionTokens tokens)
         return account is { Disabled: false } && account.SecurityStamp == claims.Stamp ? AccountTable.ToPrincipal(account) : null;
     }
 
+    /// <summary>Whether the token is genuine and unexpired (its signature checked here, no storage read; the account is not looked at).</summary>
+    public async Task<bool> IsGenuineAsync(string? token, CancellationToken cancellationToken = default) =>
+        await tokens.ReadAsync(token, cancellationToken) is not null;
+
     /// <summary>Ends every session of the account.</summary>
     public async Task SignOutAsync(string username, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ namespace YouthLeague.Web;
 /// A first secretary's pages: the village's six steps as cards, and one form per step built from the checklist
 /// definition. Plain form posts with a redirect after success: they work without JavaScript, on a 390-px screen.
 /// </summary>
-public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Drafts drafts, Years.YearService years)
+public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSupport support, PageRenderer renderer, ChecklistReader reader, SubmissionService submissions, ChecklistDefinitions definitions, Drafts drafts)
 {
     public async Task<IActionResult> VillageAsync(HttpRequest req, string villageId)
     {
@@ -91,12 +91,7 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
             return new RedirectResult($"/villages/{villageId}/steps/{stepKey}?year={year}&draft=saved");
         }
 
-        // After the fourth quarter only returned items may be handed in again, no further activity either (as the API answers; the orchestration refuses the rest too).
-        if (step.Status is StepStatus.NotStarted or StepStatus.Approved && await years.InClosingWindowAsync(year, villageId, req.HttpContext.RequestAborted))
-        {
-            return await FormAsync(req, who, year, villageId, step, values, ChecklistRules.ClosedForNewSubmissions, null, 409);
-        }
-
+        // After the fourth quarter SubmissionService refuses a first submission or a further activity (409), from the header it reads anyway.
         var token = req.Form[PageSupport.FormTokenField].ToString();
         var result = await submissions.SubmitAsync(
             new SubmissionRequest(year, villageId, stepKey, values, form.Files, token.Length > 0 ? "form-" + token : null, who.Principal!.Username, who.Village!.Secretary.Name, who.Village.Secretary.DispatchingUnit), client, req.HttpContext.RequestAborted);

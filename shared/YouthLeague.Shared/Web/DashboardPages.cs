@@ -21,23 +21,28 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
 {
     public async Task<IActionResult> TownAsync(HttpRequest req, string townId)
     {
-        var who = await access.RequireAsync(req, p => p.SeesTown(townId));
+        // The progress partition and the quarterly snapshots are read beside the session when the caller may be signed
+        // in (dropped if refused), then the header's badge (when it must look) beside them.
+        var year = support.YearOf(req);
+        var early = await access.CarriesGenuineCredentialAsync(req);
+        var quartersTask = early ? QuarterApprovedAsync(year, townId, req.HttpContext.RequestAborted) : null;
+        var reportTask = early ? progress.ReportAsync(year, [townId], req.HttpContext.RequestAborted) : null;
+        var who = await Access.CheckBesideAsync(() => access.RequireAsync(req, p => p.SeesTown(townId)), quartersTask, reportTask);
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
         }
 
-        var year = support.YearOf(req);
         var definition = definitions.Find(year);
         if (definition is null)
         {
+            await Access.CheckBesideAsync(() => Task.FromResult(who with { Denied = Problems.NotFound("") }), quartersTask, reportTask);
             return await pageAccess.NotFoundAsync(who, "找不到该镇街");
         }
 
-        // The progress partition, the quarterly snapshots and the header's badge (when it must look) side by side.
-        var quarters = QuarterApprovedAsync(year, townId, req.HttpContext.RequestAborted);
+        var quarters = quartersTask ?? QuarterApprovedAsync(year, townId, req.HttpContext.RequestAborted);
         var chrome = support.ChromeAsync(req, who.Principal!);
-        var report = await progress.ReportAsync(year, [townId], req.HttpContext.RequestAborted);
+        var report = await (reportTask ?? progress.ReportAsync(year, [townId], req.HttpContext.RequestAborted));
         if (report is null || report.Towns.Count == 0)
         {
             await Task.WhenAll(quarters, chrome);
@@ -72,17 +77,21 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
 
     public async Task<IActionResult> CityAsync(HttpRequest req)
     {
-        var who = await access.RequireAsync(req, p => p.SeesAllTowns);
+        // The meeting records with the recommended cases (one query) and the progress report beside the session when
+        // the caller may be signed in (dropped if refused), then the header's badge beside them.
+        var year = support.YearOf(req);
+        var early = await access.CarriesGenuineCredentialAsync(req);
+        var meetingsTask = early ? MeetingsAndCasesAsync(year, req.HttpContext.RequestAborted) : null;
+        var reportTask = early ? progress.ReportAsync(year, null, req.HttpContext.RequestAborted) : null;
+        var who = await Access.CheckBesideAsync(() => access.RequireAsync(req, p => p.SeesAllTowns), meetingsTask, reportTask);
         if (!who.Allowed)
         {
             return await pageAccess.RefusalAsync(who);
         }
 
-        var year = support.YearOf(req);
-        // The meeting records with the recommended cases (one query), and the header's badge, beside the progress report.
-        var meetingsAndCases = MeetingsAndCasesAsync(year, req.HttpContext.RequestAborted);
+        var meetingsAndCases = meetingsTask ?? MeetingsAndCasesAsync(year, req.HttpContext.RequestAborted);
         var chrome = support.ChromeAsync(req, who.Principal!);
-        var report = await progress.ReportAsync(year, null, req.HttpContext.RequestAborted);
+        var report = await (reportTask ?? progress.ReportAsync(year, null, req.HttpContext.RequestAborted));
         if (report is null)
         {
             await Task.WhenAll(meetingsAndCases, chrome);

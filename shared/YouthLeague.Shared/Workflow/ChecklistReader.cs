@@ -89,13 +89,6 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
     public static IReadOnlyList<FurtherActivity> FurtherOf(StepEntity? row) =>
         row?.FurtherJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<FurtherActivity>>(json, Json.Options) ?? [] : [];
 
-    /// <summary>The orchestration version the village-year's checklist started under (1 when not written; null without a checklist).</summary>
-    public async Task<int?> VersionAsync(int year, string villageId, CancellationToken cancellationToken = default)
-    {
-        var header = await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
-        return header.HasValue ? header.Value!.Version ?? 1 : null;
-    }
-
     /// <summary>The step as last projected: its status and further activities (null without a checklist).</summary>
     public async Task<(StepStatus Status, IReadOnlyList<FurtherActivity> Further)?> StepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
     {
@@ -113,6 +106,17 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
     }
 
     /// <summary>The step's current status as last projected (notStarted when there is no row).</summary>
+    /// <summary>The checklist's header and the step's status, read side by side (null without a checklist).</summary>
+    public async Task<(ChecklistEntity Header, StepStatus Status)?> HeaderAndStepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
+    {
+        var table = storage.Table(TableNames.Checklists);
+        var headerTask = table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
+        var rowTask = table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
+        await Task.WhenAll(headerTask, rowTask);
+        var (header, row) = (await headerTask, await rowTask);
+        return header.HasValue ? (header.Value!, row.HasValue ? StepStatusNames.Parse(row.Value!.Status) : StepStatus.NotStarted) : null;
+    }
+
     public async Task<StepStatus?> StepStatusAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
     {
         var table = storage.Table(TableNames.Checklists);

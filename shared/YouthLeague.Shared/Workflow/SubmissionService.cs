@@ -60,16 +60,15 @@ public sealed class SubmissionService(
             return new SubmissionResult(null, 404, definition is null ? $"{request.Year} 年没有“六个一”清单" : $"没有名为 {request.Step} 的步骤");
         }
 
-        // The three reads and the instance check are independent: one round trip's wait instead of four.
+        // The header, the step, the idempotency record and the instance check are independent: one round trip's wait.
         var id = SubmissionId(request);
         var table = storage.Table(TableNames.Checklists);
         var pk = Keys.Checklist(request.Year, request.VillageId);
-        var statusTask = reader.StepStatusAsync(request.Year, request.VillageId, request.Step, cancellationToken);
+        var checklistTask = reader.HeaderAndStepAsync(request.Year, request.VillageId, request.Step, cancellationToken);
         var refusalTask = ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken);
         var existingTask = table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
-        await Task.WhenAll(statusTask, refusalTask, existingTask);
-        var status = await statusTask;
-        if (status is null)
+        await Task.WhenAll(checklistTask, refusalTask, existingTask);
+        if (await checklistTask is not var (header, status))
         {
             return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
         }
@@ -85,13 +84,20 @@ public sealed class SubmissionService(
             return await ResendAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
         }
 
-        if (!ChecklistRules.Allows(status.Value, CommandKind.Submit))
+        // After the fourth quarter only returned items may be handed in again, no first one nor a further activity
+        // (the orchestration refuses the rest too); the header's own calendar says when.
+        if (status is StepStatus.NotStarted or StepStatus.Approved && Years.YearService.InClosingWindow(header, clock.GetUtcNow()))
+        {
+            return new SubmissionResult(null, 409, ChecklistRules.ClosedForNewSubmissions);
+        }
+
+        if (!ChecklistRules.Allows(status, CommandKind.Submit))
         {
             // From version 3 a submission to an approved step records a further activity of that kind (its own
             // evidence and review); older checklists, and a step still waiting for its review, keep the 409.
-            if (status.Value != StepStatus.Approved || await reader.VersionAsync(request.Year, request.VillageId, cancellationToken) is not >= ChecklistRun.FurtherActivitiesVersion)
+            if (status != StepStatus.Approved || (header.Version ?? 1) < ChecklistRun.FurtherActivitiesVersion)
             {
-                return new SubmissionResult(null, 409, status.Value == StepStatus.Approved ? ChecklistRules.NoFurtherActivities : ChecklistRules.RefusalReason(status.Value, CommandKind.Submit));
+                return new SubmissionResult(null, 409, status == StepStatus.Approved ? ChecklistRules.NoFurtherActivities : ChecklistRules.RefusalReason(status, CommandKind.Submit));
             }
         }
 

@@ -264,21 +264,27 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
     /// True once a village's checklist is past its fourth quarter and in its closing window (version 2 and later; its
     /// own calendar, as its header records it): only resubmissions of returned items are taken.
     /// </summary>
-    public async Task<bool> InClosingWindowAsync(int year, string villageId, CancellationToken cancellationToken = default) =>
-        await VillageCalendarAsync(year, villageId, cancellationToken) is { } c && c.Version >= ChecklistRun.ClosingWindowVersion && clock.GetUtcNow() >= c.Calendar.QuarterEnd(4);
+    public static bool InClosingWindow(ChecklistEntity header, DateTimeOffset now) =>
+        CalendarOf(header) is { } c && c.Version >= ChecklistRun.ClosingWindowVersion && now >= c.Calendar.QuarterEnd(4);
 
     /// <summary>The calendar a village's checklist started with (from its header), and its version.</summary>
     public async Task<(ChecklistCalendar Calendar, DateOnly ClosesOn, int Version)?> VillageCalendarAsync(int year, string villageId, CancellationToken cancellationToken = default)
     {
         var header = await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
-        if (!header.HasValue || header.Value!.CalendarJson is not { Length: > 0 } json)
+        return header.HasValue ? CalendarOf(header.Value!) : null;
+    }
+
+    /// <summary>The calendar, closing date and version a checklist's header records (null for a header without a calendar).</summary>
+    public static (ChecklistCalendar Calendar, DateOnly ClosesOn, int Version)? CalendarOf(ChecklistEntity header)
+    {
+        if (header.CalendarJson is not { Length: > 0 } json)
         {
             return null;
         }
 
         var calendar = JsonSerializer.Deserialize<ChecklistCalendar>(json, Json.Options)!;
-        var closesOn = header.Value.ClosesOn is { Length: > 0 } c ? DateOnly.ParseExact(c, "yyyy-MM-dd", CultureInfo.InvariantCulture) : calendar.DefaultClosesOn;
-        return (calendar, closesOn, header.Value.Version ?? 1);
+        var closesOn = header.ClosesOn is { Length: > 0 } c ? DateOnly.ParseExact(c, "yyyy-MM-dd", CultureInfo.InvariantCulture) : calendar.DefaultClosesOn;
+        return (calendar, closesOn, header.Version ?? 1);
     }
 
     /// <summary>

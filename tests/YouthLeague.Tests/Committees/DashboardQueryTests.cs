@@ -61,6 +61,54 @@ public sealed class TableRequestCounter : HttpPipelinePolicy
     }
 }
 
+/// <summary>Holds every Table request for a while and records the most that were in flight at once (requests side by side, not one after another).</summary>
+public sealed class InFlightRequests(TimeSpan hold) : HttpPipelinePolicy
+{
+    private int current;
+    private int max;
+
+    public int Max => max;
+
+    public void Reset() => max = 0;
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Enter();
+        try
+        {
+            Thread.Sleep(hold);
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref current);
+        }
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Enter();
+        try
+        {
+            await Task.Delay(hold);
+            await ProcessNextAsync(message, pipeline);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref current);
+        }
+    }
+
+    private void Enter()
+    {
+        var now = Interlocked.Increment(ref current);
+        int seen;
+        while (now > (seen = Volatile.Read(ref max)) && Interlocked.CompareExchange(ref max, now, seen) != seen)
+        {
+        }
+    }
+}
+
 /// <summary>
 /// What a town page and the city page cost in table requests, over the seeded towns and over a town of 1,000
 /// generated villages written straight into the projections. The town page costs 3 requests whatever the number
@@ -216,10 +264,87 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
         Assert.False(YouthLeague.Notifications.Outbox.NothingUnread("a1", YouthLeague.Notifications.Outbox.TagOf(null)));
     }
 
-    private async Task<ServiceProvider> ServicesAsync(TableRequestCounter counter)
+    /// <summary>
+    /// The pages' reads go beside the session's account read when the request carries a genuine token: with every
+    /// request held 150 ms, the town page (account, progress, snapshots), the city page (account, progress, meetings)
+    /// and a village-scoped check (account, village) each have all of theirs in flight at once. A stranger (no token,
+    /// or a forged one) is sent to sign in without a single table request.
+    /// </summary>
+    [Fact]
+    public async Task Pages_ReadBesideTheAccount_StrangersReadNothing()
+    {
+        var counter = new TableRequestCounter();
+        var inFlight = new InFlightRequests(TimeSpan.FromMilliseconds(150));
+        await using var services = await ServicesAsync(counter, inFlight);
+        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
+        var town = "sb" + Guid.NewGuid().ToString("N")[..8];
+        var user = "town." + town;
+        var villages = Enumerable.Range(0, 3).Select(i => (Id: $"{town}-{i}", Name: $"旁村{i}")).ToList();
+        var townSeed = new DemoSeed(seed.City, [new TownSeed(town, "旁读镇", new PersonSeed(user, "审核员"))], villages.Select(v => new VillageSeed(v.Id, town, v.Name, true, new PersonSeed("sec." + v.Id, "书记"))).ToList());
+        await services.GetRequiredService<DirectoryService>().UpsertAsync(townSeed);
+        await services.GetRequiredService<AccountService>().SeedDemoAsync(townSeed with { Villages = [] }, LocalHostProcess.DemoPassword);
+        await services.GetRequiredService<TownProgressStore>().WriteAsync(Rows(town, "旁读镇", villages));
+        var signIn = services.GetRequiredService<SignInService>();
+        var townToken = (await signIn.SignInAsync("dashboard-test", user, LocalHostProcess.DemoPassword)).Token!;
+        var cityToken = (await signIn.SignInAsync("dashboard-test", "city", LocalHostProcess.DemoPassword)).Token!;
+        var pages = services.GetRequiredService<DashboardPages>();
+        var access = services.GetRequiredService<Access>();
+        await ViewAsync(counter, townToken, r => pages.TownAsync(r, town)); // the badge notes the account's tag once
+        await ViewAsync(counter, cityToken, pages.CityAsync);
+
+        inFlight.Reset();
+        var townView = await ViewAsync(counter, townToken, r => pages.TownAsync(r, town));
+        var townMax = inFlight.Max;
+        inFlight.Reset();
+        var cityView = await ViewAsync(counter, cityToken, pages.CityAsync);
+        var cityMax = inFlight.Max;
+        inFlight.Reset();
+        var village = await access.RequireVillageAsync(Request("Bearer " + townToken), villages[0].Id, VillageAccess.Review);
+        var villageMax = inFlight.Max;
+
+        Assert.Equal(TownPageRequests, townView.Requests);
+        Assert.Equal(TownPageRequests, townMax);
+        Assert.InRange(cityView.Requests, CityPageRequests, CityPageRequests + 1); // + the directory after the progress rows, while another test's rows have no names
+        Assert.Equal(CityPageRequests, cityMax);
+        Assert.True(village.Allowed);
+        Assert.Equal(villages[0].Id, village.Village!.Id);
+        Assert.Equal(2, villageMax);
+
+        foreach (var authorization in new[] { "", "Bearer forged." + townToken[(townToken.IndexOf('.', StringComparison.Ordinal) + 1)..] + "x" })
+        {
+            counter.Reset();
+            var refused = await pages.TownAsync(Request(authorization), town);
+            var city = await pages.CityAsync(Request(authorization));
+            var stranger = await access.RequireVillageAsync(Request(authorization), villages[0].Id, VillageAccess.Read);
+            Assert.Equal("/login", Assert.IsType<RedirectResult>(refused).Url);
+            Assert.Equal("/login", Assert.IsType<RedirectResult>(city).Url);
+            Assert.Equal(401, stranger.Denied!.StatusCode);
+            Assert.Null(stranger.Village);
+            Assert.Equal(0, counter.Requests);
+        }
+    }
+
+    private static HttpRequest Request(string authorization)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.QueryString = new QueryString("?year=2026");
+        if (authorization.Length > 0)
+        {
+            context.Request.Headers.Authorization = authorization;
+        }
+
+        return context.Request;
+    }
+
+    private async Task<ServiceProvider> ServicesAsync(TableRequestCounter counter, params HttpPipelinePolicy[] also)
     {
         var options = new TableClientOptions();
         options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        foreach (var policy in also)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        }
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["YouthLeague:ChecklistFolder"] = TestData.ChecklistFolder })
             .Build();
