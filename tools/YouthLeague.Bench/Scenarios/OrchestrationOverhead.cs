@@ -39,6 +39,7 @@ public static class OrchestrationOverhead
         sw.Restart();
         await Seeding.StartAsync(ctx, seed, Seeding.FreshYear(), o.Concurrency);
         var start = sw.Elapsed.TotalSeconds;
+        await Seeding.WaitRunningAsync(ctx, seed, o.Concurrency);
 
         var definition = ctx.Get<ChecklistDefinitions>().For(Bench.Year);
         var forum = definition.Find("forum")!;

@@ -31,6 +31,7 @@ public static class SubmissionPath
         await ctx.Get<DirectoryService>().UpsertAsync(seed);
         await ctx.Get<Auth.AccountService>().SeedDemoAsync(seed, Bench.Password);
         await Seeding.StartAsync(ctx, seed, Seeding.FreshYear(), o.Concurrency);
+        await Seeding.WaitRunningAsync(ctx, seed, o.Concurrency);
         var tokens = new ConcurrentDictionary<string, AuthenticationHeaderValue>();
         await Stats.ForEachAsync(seed.Villages, 4, async v => tokens[v.Id] = await ctx.SignInAsync(v.Secretary.Username));
 
