@@ -171,7 +171,8 @@ public sealed class Access(Sessions sessions, PlatformIdentity platform, Directo
         return who;
     }
 
-    private static async Task DiscardAsync(Task?[] started)
+    /// <summary>Awaits reads started for an answer that is not given (a refusal, a 404), so none is left running; their outcome is dropped.</summary>
+    public static async Task DiscardAsync(params Task?[] started)
     {
         foreach (var task in started)
         {

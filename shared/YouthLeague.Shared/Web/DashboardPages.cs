@@ -36,7 +36,7 @@ public sealed class DashboardPages(Access access, PageAccess pageAccess, PageSup
         var definition = definitions.Find(year);
         if (definition is null)
         {
-            await Access.CheckBesideAsync(() => Task.FromResult(who with { Denied = Problems.NotFound("") }), quartersTask, reportTask);
+            await Access.DiscardAsync(quartersTask, reportTask);
             return await pageAccess.NotFoundAsync(who, "找不到该镇街");
         }
 

@@ -46,92 +46,84 @@ public static class ChecklistOrchestration
         // replay only against that sequence, so it stays for them.
         var oneTimer = run.Version >= ChecklistRun.OneTimerVersion;
         Task? timer = null;
-        CancellationTokenSource? cts = null;
-        try
+        CancellationTokenSource? cts = null; // its token only cancels a timer: nothing to release, so not disposed
+        while (true)
         {
-            while (true)
+            if (timer is null || !oneTimer)
             {
-                if (timer is null || !oneTimer)
+                cts = new CancellationTokenSource();
+                timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
+            }
+
+            var winner = closing is null ? await Task.WhenAny(command, timer) : await Task.WhenAny(command, timer, closing);
+            if (winner == command)
+            {
+                if (!oneTimer)
                 {
-                    cts?.Dispose();
-                    cts = new CancellationTokenSource();
-                    timer = context.CreateTimer(quarterEnd.UtcDateTime, cts.Token);
+                    cts!.Cancel();
                 }
 
-                var winner = closing is null ? await Task.WhenAny(command, timer) : await Task.WhenAny(command, timer, closing);
-                if (winner == command)
+                state = await HandleAsync(context, run, state, await command, log);
+                if (++handled >= MaxCommandsPerGeneration)
                 {
-                    if (!oneTimer)
-                    {
-                        cts!.Cancel();
-                    }
-
-                    state = await HandleAsync(context, run, state, await command, log);
-                    if (++handled >= MaxCommandsPerGeneration)
-                    {
-                        // A timer still pending kept continue-as-new from taking effect (seen on the in-process test
-                        // host, real-calendar quarter: the instance stayed Running in its old generation).
-                        cts!.Cancel();
-                        ContinueAsNew(context, Taken(run, closing) with { State = state, Generation = run.Generation + 1 });
-                        return null;
-                    }
-
-                    command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
-                    continue;
-                }
-
-                if (winner == closing)
-                {
-                    // Kept for the rest of the year; in the closing window the wait now ends at the new date's end.
-                    // Version 5 keeps its timer when the wait's end did not move (a quarter's end does not).
-                    run = run.With(await closing!);
-                    if (!oneTimer || run.WaitEnds != quarterEnd)
-                    {
-                        cts!.Cancel();
-                        timer = null;
-                    }
-
-                    quarterEnd = run.WaitEnds;
-                    log.LogInformation("Closing date of {VillageId} set to {ClosesOn}", state.VillageId, run.ClosesOn);
-                    closing = WaitForClosingDate(context);
-                    continue;
-                }
-
-                // The quarter (or the closing window) is over. Record the quarter's review; a command that reached the
-                // waiter meanwhile is handled before the hand-over, later ones are carried into the next generation.
-                if (!run.InClosingWindow)
-                {
-                    await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
-                    log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
-                }
-
-                if (command.IsCompletedSuccessfully)
-                {
-                    state = await HandleAsync(context, run, state, await command, log);
-                }
-
-                // A closing date changed at the moment the window ended: if it is later, the window goes on.
-                run = Taken(run, closing);
-                if (closing is not null && run.InClosingWindow && run.WaitEnds > context.CurrentUtcDateTime)
-                {
-                    ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
+                    // A timer still pending kept continue-as-new from taking effect (seen on the in-process test
+                    // host, real-calendar quarter: the instance stayed Running in its old generation).
+                    cts!.Cancel();
+                    ContinueAsNew(context, Taken(run, closing) with { State = state, Generation = run.Generation + 1 });
                     return null;
                 }
 
-                // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
-                var closeNow = run.InClosingWindow || (run.Quarter >= 4 && run.Version < ChecklistRun.ClosingWindowVersion);
-                if (closeNow)
+                command = context.WaitForExternalEvent<ChecklistCommand>(WorkflowNames.CommandEvent);
+                continue;
+            }
+
+            if (winner == closing)
+            {
+                // Kept for the rest of the year; in the closing window the wait now ends at the new date's end.
+                // Version 5 keeps its timer when the wait's end did not move (a quarter's end does not).
+                run = run.With(await closing!);
+                if (!oneTimer || run.WaitEnds != quarterEnd)
                 {
-                    return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
+                    cts!.Cancel();
+                    timer = null;
                 }
 
-                ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
+                quarterEnd = run.WaitEnds;
+                log.LogInformation("Closing date of {VillageId} set to {ClosesOn}", state.VillageId, run.ClosesOn);
+                closing = WaitForClosingDate(context);
+                continue;
+            }
+
+            // The quarter (or the closing window) is over. Record the quarter's review; a command that reached the
+            // waiter meanwhile is handled before the hand-over, later ones are carried into the next generation.
+            if (!run.InClosingWindow)
+            {
+                await context.CallActivityAsync(WorkflowNames.RecordQuarterlyReview, new QuarterlyReview(state, run.TownId, run.Quarter, run.Calendar.DateOf(quarterEnd).AddDays(-1)), StorageRetry);
+                log.LogInformation("Quarter {Quarter} reviewed for {VillageId}", run.Quarter, state.VillageId);
+            }
+
+            if (command.IsCompletedSuccessfully)
+            {
+                state = await HandleAsync(context, run, state, await command, log);
+            }
+
+            // A closing date changed at the moment the window ended: if it is later, the window goes on.
+            run = Taken(run, closing);
+            if (closing is not null && run.InClosingWindow && run.WaitEnds > context.CurrentUtcDateTime)
+            {
+                ContinueAsNew(context, run with { State = state, Generation = run.Generation + 1 });
                 return null;
             }
-        }
-        finally
-        {
-            cts?.Dispose();
+
+            // Version 1 closes at the fourth quarter's end; version 2 first keeps a closing window open (docs/workflow.md).
+            var closeNow = run.InClosingWindow || (run.Quarter >= 4 && run.Version < ChecklistRun.ClosingWindowVersion);
+            if (closeNow)
+            {
+                return await context.CallActivityAsync<AssessmentResult>(WorkflowNames.CloseYear, new YearClose(state, run.TownId, run.Calendar), StorageRetry);
+            }
+
+            ContinueAsNew(context, run with { State = state, Quarter = run.Quarter + 1, Generation = run.Generation + 1 });
+            return null;
         }
     }
 

@@ -90,45 +90,29 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
         row?.FurtherJson is { Length: > 0 } json ? JsonSerializer.Deserialize<List<FurtherActivity>>(json, Json.Options) ?? [] : [];
 
     /// <summary>The step as last projected: its status and further activities (null without a checklist).</summary>
-    public async Task<(StepStatus Status, IReadOnlyList<FurtherActivity> Further)?> StepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
-    {
-        var table = storage.Table(TableNames.Checklists);
-        var headerTask = table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
-        var rowTask = table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
-        await Task.WhenAll(headerTask, rowTask);
-        if (!(await headerTask).HasValue)
-        {
-            return null;
-        }
+    public async Task<(StepStatus Status, IReadOnlyList<FurtherActivity> Further)?> StepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default) =>
+        await HeaderAndRowAsync(year, villageId, step, cancellationToken) is var (_, row) ? (StatusOf(row), FurtherOf(row)) : null;
 
-        var row = await rowTask;
-        return row.HasValue ? (StepStatusNames.Parse(row.Value!.Status), FurtherOf(row.Value)) : (StepStatus.NotStarted, []);
-    }
+    /// <summary>The checklist's header and the step's status as last projected (null without a checklist).</summary>
+    public async Task<(ChecklistEntity Header, StepStatus Status)?> HeaderAndStepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default) =>
+        await HeaderAndRowAsync(year, villageId, step, cancellationToken) is var (header, row) ? (header, StatusOf(row)) : null;
 
-    /// <summary>The step's current status as last projected (notStarted when there is no row).</summary>
-    /// <summary>The checklist's header and the step's status, read side by side (null without a checklist).</summary>
-    public async Task<(ChecklistEntity Header, StepStatus Status)?> HeaderAndStepAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
+    /// <summary>The step's current status as last projected (notStarted when there is no row; null without a checklist).</summary>
+    public async Task<StepStatus?> StepStatusAsync(int year, string villageId, string step, CancellationToken cancellationToken = default) =>
+        await HeaderAndRowAsync(year, villageId, step, cancellationToken) is var (_, row) ? StatusOf(row) : null;
+
+    /// <summary>The checklist's header and the step's row, read side by side (one round trip's wait; null without a header).</summary>
+    private async Task<(ChecklistEntity Header, StepEntity? Row)?> HeaderAndRowAsync(int year, string villageId, string step, CancellationToken cancellationToken)
     {
         var table = storage.Table(TableNames.Checklists);
         var headerTask = table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
         var rowTask = table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
         await Task.WhenAll(headerTask, rowTask);
         var (header, row) = (await headerTask, await rowTask);
-        return header.HasValue ? (header.Value!, row.HasValue ? StepStatusNames.Parse(row.Value!.Status) : StepStatus.NotStarted) : null;
+        return header.HasValue ? (header.Value!, row.HasValue ? row.Value : null) : null;
     }
 
-    public async Task<StepStatus?> StepStatusAsync(int year, string villageId, string step, CancellationToken cancellationToken = default)
-    {
-        var table = storage.Table(TableNames.Checklists);
-        var header = await table.GetEntityIfExistsAsync<ChecklistEntity>(Keys.Checklist(year, villageId), ChecklistEntity.Row, cancellationToken: cancellationToken);
-        if (!header.HasValue)
-        {
-            return null;
-        }
-
-        var row = await table.GetEntityIfExistsAsync<StepEntity>(Keys.Checklist(year, villageId), Keys.Step(step), cancellationToken: cancellationToken);
-        return row.HasValue ? StepStatusNames.Parse(row.Value!.Status) : StepStatus.NotStarted;
-    }
+    private static StepStatus StatusOf(StepEntity? row) => row is null ? StepStatus.NotStarted : StepStatusNames.Parse(row.Status);
 
     private static SubmissionView SubmissionOf(int year, string villageId, string id, SubmissionEntity e)
     {

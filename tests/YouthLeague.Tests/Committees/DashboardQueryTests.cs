@@ -218,14 +218,7 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
     {
         var counter = new TableRequestCounter();
         await using var services = await ServicesAsync(counter);
-        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
-        var town = "bg" + Guid.NewGuid().ToString("N")[..8];
-        var user = "town." + town;
-        var villages = Enumerable.Range(0, 3).Select(i => (Id: $"{town}-{i}", Name: $"徽村{i}")).ToList();
-        var townSeed = new DemoSeed(seed.City, [new TownSeed(town, "徽章镇", new PersonSeed(user, "审核员"))], villages.Select(v => new VillageSeed(v.Id, town, v.Name, true, new PersonSeed("sec." + v.Id, "书记"))).ToList());
-        await services.GetRequiredService<DirectoryService>().UpsertAsync(townSeed);
-        await services.GetRequiredService<AccountService>().SeedDemoAsync(townSeed with { Villages = [] }, LocalHostProcess.DemoPassword);
-        await services.GetRequiredService<TownProgressStore>().WriteAsync(Rows(town, "徽章镇", villages));
+        var (town, user, villages) = await SmallTownAsync(services, "bg", "徽章镇", "徽村");
         var signIn = await services.GetRequiredService<SignInService>().SignInAsync("dashboard-test", user, LocalHostProcess.DemoPassword);
         var pages = services.GetRequiredService<DashboardPages>();
         var outbox = services.GetRequiredService<YouthLeague.Notifications.Outbox>();
@@ -276,14 +269,7 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
         var counter = new TableRequestCounter();
         var inFlight = new InFlightRequests(TimeSpan.FromMilliseconds(150));
         await using var services = await ServicesAsync(counter, inFlight);
-        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
-        var town = "sb" + Guid.NewGuid().ToString("N")[..8];
-        var user = "town." + town;
-        var villages = Enumerable.Range(0, 3).Select(i => (Id: $"{town}-{i}", Name: $"旁村{i}")).ToList();
-        var townSeed = new DemoSeed(seed.City, [new TownSeed(town, "旁读镇", new PersonSeed(user, "审核员"))], villages.Select(v => new VillageSeed(v.Id, town, v.Name, true, new PersonSeed("sec." + v.Id, "书记"))).ToList());
-        await services.GetRequiredService<DirectoryService>().UpsertAsync(townSeed);
-        await services.GetRequiredService<AccountService>().SeedDemoAsync(townSeed with { Villages = [] }, LocalHostProcess.DemoPassword);
-        await services.GetRequiredService<TownProgressStore>().WriteAsync(Rows(town, "旁读镇", villages));
+        var (town, user, villages) = await SmallTownAsync(services, "sb", "旁读镇", "旁村");
         var signIn = services.GetRequiredService<SignInService>();
         var townToken = (await signIn.SignInAsync("dashboard-test", user, LocalHostProcess.DemoPassword)).Token!;
         var cityToken = (await signIn.SignInAsync("dashboard-test", "city", LocalHostProcess.DemoPassword)).Token!;
@@ -322,6 +308,20 @@ public sealed class DashboardQueryTests(Azurite azurite, ITestOutputHelper outpu
             Assert.Null(stranger.Village);
             Assert.Equal(0, counter.Requests);
         }
+    }
+
+    /// <summary>A fresh town of three villages in the directory, its reviewer's account and its progress rows (with names).</summary>
+    private static async Task<(string Town, string User, List<(string Id, string Name)> Villages)> SmallTownAsync(ServiceProvider services, string prefix, string townName, string villageName)
+    {
+        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
+        var town = prefix + Guid.NewGuid().ToString("N")[..8];
+        var user = "town." + town;
+        var villages = Enumerable.Range(0, 3).Select(i => (Id: $"{town}-{i}", Name: $"{villageName}{i}")).ToList();
+        var townSeed = new DemoSeed(seed.City, [new TownSeed(town, townName, new PersonSeed(user, "审核员"))], villages.Select(v => new VillageSeed(v.Id, town, v.Name, true, new PersonSeed("sec." + v.Id, "书记"))).ToList());
+        await services.GetRequiredService<DirectoryService>().UpsertAsync(townSeed);
+        await services.GetRequiredService<AccountService>().SeedDemoAsync(townSeed with { Villages = [] }, LocalHostProcess.DemoPassword);
+        await services.GetRequiredService<TownProgressStore>().WriteAsync(Rows(town, townName, villages));
+        return (town, user, villages);
     }
 
     private static HttpRequest Request(string authorization)
