@@ -29,7 +29,7 @@ public enum IntentState
 /// the ETag it noted), then sends the event. The intent stays until the projection shows the submission: the
 /// projection removes it once it has written the submission's audit row (applied or refused). An intent older than
 /// <see cref="Delay"/> belongs to a dead request; a confirmed one is looked at only <see cref="FirstResendAfter"/> after its
-/// confirmation (its event may just be queued): if the audit row is there, it is removed; if not shown, the event is sent
+/// confirmation (its event may just be queued; <see cref="PendingFirstResendAfter"/> if its instance had not started yet): if the audit row is there, it is removed; if not shown, the event is sent
 /// again (the orchestration ignores a repeat by its command id) and the intent is looked at again after a growing wait
 /// (<see cref="FirstResendAfter"/>, doubled each time, at most <see cref="MaxRetryWait"/>); if not confirmed, the repair first claims it (an update on the ETag it read, so a
 /// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
@@ -68,6 +68,13 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
     /// backlog that made them late (10 min in production, 50 s in the fault tests' 10 s delay).
     /// </summary>
     public TimeSpan FirstResendAfter => delay * FirstResendDelays;
+
+    /// <summary>
+    /// The first re-send's wait for a submission whose instance was still Pending when its event was raised: one repair
+    /// delay. Such an event can be dropped (Azure/durabletask#720: the dispatcher finds "no such instance" before the
+    /// start is written); a Pending instance is a checklist started seconds ago, so no backlog is made worse by it.
+    /// </summary>
+    public TimeSpan PendingFirstResendAfter => delay;
 
     private TableClient Checklists => storage.Table(TableNames.Checklists);
 
@@ -143,10 +150,18 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
             cancellationToken);
 
     /// <summary>Marks the intent recorded (its record is written): first on <paramref name="noted"/>, else on whatever is there now.</summary>
-    public async Task<IntentState> ConfirmAsync(string id, ETag? noted, CancellationToken cancellationToken)
+    public Task<IntentState> ConfirmAsync(string id, ETag? noted, CancellationToken cancellationToken) =>
+        ConfirmAsync(id, noted, instancePending: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ConfirmAsync(string, ETag?, CancellationToken)"/>; when <paramref name="instancePending"/>, the event's
+    /// first re-send is due after <see cref="PendingFirstResendAfter"/> rather than <see cref="FirstResendAfter"/>.
+    /// </summary>
+    public async Task<IntentState> ConfirmAsync(string id, ETag? noted, bool instancePending, CancellationToken cancellationToken)
     {
         // The repair's query (NotedAt older than the delay) finds a confirmed intent only FirstResendAfter from now.
-        var confirm = new TableEntity(Partition, id) { ["Recorded"] = true, ["NotedAt"] = clock.GetUtcNow() - delay + FirstResendAfter };
+        var firstResend = instancePending ? PendingFirstResendAfter : FirstResendAfter;
+        var confirm = new TableEntity(Partition, id) { ["Recorded"] = true, ["NotedAt"] = clock.GetUtcNow() - delay + firstResend };
         if (noted is { } etag)
         {
             try

@@ -65,15 +65,16 @@ public sealed class SubmissionService(
         var table = storage.Table(TableNames.Checklists);
         var pk = Keys.Checklist(request.Year, request.VillageId);
         var checklistTask = reader.HeaderAndStepAsync(request.Year, request.VillageId, request.Step, cancellationToken);
-        var refusalTask = ChecklistInstances.RefusalAsync(client, request.Year, request.VillageId, cancellationToken);
+        var instanceTask = ChecklistInstances.CheckAsync(client, request.Year, request.VillageId, cancellationToken);
         var existingTask = table.GetEntityIfExistsAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
-        await Task.WhenAll(checklistTask, refusalTask, existingTask);
+        await Task.WhenAll(checklistTask, instanceTask, existingTask);
         if (await checklistTask is not var (header, status))
         {
             return new SubmissionResult(null, 404, "找不到该村这一年度的清单");
         }
 
-        if (await refusalTask is { } refusal)
+        var instance = await instanceTask;
+        if (instance.Refusal is { } refusal)
         {
             return new SubmissionResult(null, refusal.Status, refusal.Title);
         }
@@ -81,7 +82,7 @@ public sealed class SubmissionService(
         var existing = await existingTask;
         if (existing.HasValue)
         {
-            return await ResendAsync(client, request, id, existing.Value!.SubmittedAt, cancellationToken);
+            return await ResendAsync(client, request, id, existing.Value!.SubmittedAt, instance.Pending, cancellationToken);
         }
 
         // After the fourth quarter only returned items may be handed in again, no first one nor a further activity
@@ -208,7 +209,7 @@ public sealed class SubmissionService(
         {
             // The same key raced us and won: its record and files stand; ours were written to the same paths.
             var winner = await table.GetEntityAsync<SubmissionEntity>(pk, Keys.Submission(id), cancellationToken: cancellationToken);
-            return await ResendAsync(client, request, id, winner.Value.SubmittedAt, cancellationToken);
+            return await ResendAsync(client, request, id, winner.Value.SubmittedAt, instance.Pending, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -228,7 +229,7 @@ public sealed class SubmissionService(
         }
 
         // The record is written; the intent says so before the event goes, unless the repair claimed it first.
-        if (await repair.ConfirmAsync(id, noted, cancellationToken) != IntentState.Confirmed)
+        if (await repair.ConfirmAsync(id, noted, instance.Pending, cancellationToken) != IntentState.Confirmed)
         {
             await UndoAsync(request, id, written, pinnedVersion, deleteRecord: true);
             return new SubmissionResult(null, 503, "网络较慢，这次没有提交成功，请再提交一次（不会重复提交）");
@@ -242,9 +243,9 @@ public sealed class SubmissionService(
     }
 
     /// <summary>A record with this id exists (a resend, or a twin request that won): its event goes again, once its intent is confirmed.</summary>
-    private async Task<SubmissionResult> ResendAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<SubmissionResult> ResendAsync(DurableTaskClient client, SubmissionRequest request, string id, DateTimeOffset at, bool instancePending, CancellationToken cancellationToken)
     {
-        var state = await repair.ConfirmAsync(id, null, cancellationToken);
+        var state = await repair.ConfirmAsync(id, null, instancePending, cancellationToken);
         if (state == IntentState.Claimed
             || (state == IntentState.Gone && !(await storage.Table(TableNames.Checklists).GetEntityIfExistsAsync<SubmissionEntity>(Keys.Checklist(request.Year, request.VillageId), Keys.Submission(id), cancellationToken: cancellationToken)).HasValue))
         {

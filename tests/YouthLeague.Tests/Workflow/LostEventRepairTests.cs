@@ -56,8 +56,13 @@ public sealed class LostEventRepairTests(Azurite azurite)
         public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
             inner.ResumeInstanceAsync(instanceId, reason, cancellation);
 
-        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-            inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation);
+        /// <summary>Every instance looks Pending (started, its first episode not yet run), as in the seconds after a start.</summary>
+        public bool ReportsPending { get; init; }
+
+        public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            await inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation) is { } found && ReportsPending
+                ? new OrchestrationMetadata(found.Name, found.InstanceId) { RuntimeStatus = OrchestrationRuntimeStatus.Pending, CreatedAt = found.CreatedAt, LastUpdatedAt = found.LastUpdatedAt }
+                : await inner.GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation);
 
         public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => inner.GetAllInstancesAsync(filter);
 
@@ -186,6 +191,41 @@ public sealed class LostEventRepairTests(Azurite azurite)
         await repair.RunAsync(lossy);
         Assert.Equal(dropped, lossy.DroppedFor(instance));
         Assert.False(table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue);
+    }
+
+    /// <summary>
+    /// An event raised while the instance is still Pending can be dropped by DurableTask.AzureStorage (Azure/durabletask#720;
+    /// seen once in the bench: the step stayed not started until the repair's first re-send, 10 minutes later). A submission
+    /// that found its instance Pending is re-sent after one repair delay; one that found it Running still waits for
+    /// FirstResendAfter (the first test).
+    /// </summary>
+    [Fact]
+    public async Task SubmissionToAPendingInstance_EventLost_ResentAfterOneRepairDelay()
+    {
+        await using var world = await World.StartAsync(azurite, "pending-");
+        var (services, storage, host, table, instance) = (world.Services, world.Storage, world.Host, world.Table, world.Instance);
+        var lossy = new DroppingClient(host.Client) { ReportsPending = true };
+        var result = await services.GetRequiredService<SubmissionService>().SubmitAsync(world.Submission("p1"), lossy);
+        Assert.Equal(202, result.Status);
+        var id = result.SubmissionId!;
+        world.IntentAfterLoss(lossy, 1, "sub-" + id, id);
+
+        // Just before one delay has passed: not yet due.
+        var app = services.GetRequiredService<SubmissionRepair>();
+        await new SubmissionRepair(storage, new Ahead(app.Delay - TimeSpan.FromSeconds(30)), app.Delay, NullLogger<SubmissionRepair>.Instance).RunAsync(lossy);
+        Assert.Equal(1, lossy.DroppedFor(instance));
+
+        // One delay and a little later (long before FirstResendAfter): sent again, and shown.
+        await new SubmissionRepair(storage, new Ahead(app.Delay + TimeSpan.FromSeconds(30)), app.Delay, NullLogger<SubmissionRepair>.Instance).RunAsync(host.Client);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (table.GetEntityIfExists<TableEntity>(SubmissionRepair.Partition, id).HasValue)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the re-sent event was not processed (or its intent not removed)");
+            await Task.Delay(200);
+        }
+
+        Assert.Single(host.Changes, c => c.Command.Id == id && c.To == StepStatus.Submitted);
+        Assert.Equal("submitted", table.GetEntity<TableEntity>(world.Pk, "step-forum").Value.GetString("Status"));
     }
 
     /// <summary>
