@@ -29,8 +29,8 @@ public enum IntentState
 /// the ETag it noted), then sends the event. The intent stays until the projection shows the submission: the
 /// projection removes it once it has written the submission's audit row (applied or refused). An intent older than
 /// <see cref="Delay"/> belongs to a dead request; a confirmed one is looked at only <see cref="FirstResendAfter"/> after its
-/// confirmation (its event may just be queued; <see cref="PendingFirstResendAfter"/> if its instance had not started yet): if the audit row is there, it is removed; if not shown, the event is sent
-/// again (the orchestration ignores a repeat by its command id) and the intent is looked at again after a growing wait
+/// confirmation (its event may just be queued; <see cref="PendingFirstResendAfter"/> if its instance had not started
+/// yet): if the audit row is there, it is removed; if not shown, the event is sent again (the orchestration ignores a repeat by its command id) and the intent is looked at again after a growing wait
 /// (<see cref="FirstResendAfter"/>, doubled each time, at most <see cref="MaxRetryWait"/>); if not confirmed, the repair first claims it (an update on the ETag it read, so a
 /// request confirming at the same moment wins or loses cleanly), then deletes the record if one was written, the files
 /// and any ledger pin. A request that finds its intent claimed when it confirms undoes its record and answers 503
@@ -159,7 +159,7 @@ public sealed class SubmissionRepair(StorageClients storage, TimeProvider clock,
     /// </summary>
     public async Task<IntentState> ConfirmAsync(string id, ETag? noted, bool instancePending, CancellationToken cancellationToken)
     {
-        // The repair's query (NotedAt older than the delay) finds a confirmed intent only FirstResendAfter from now.
+        // The repair's query (NotedAt older than the delay) finds a confirmed intent only firstResend from now.
         var firstResend = instancePending ? PendingFirstResendAfter : FirstResendAfter;
         var confirm = new TableEntity(Partition, id) { ["Recorded"] = true, ["NotedAt"] = clock.GetUtcNow() - delay + firstResend };
         if (noted is { } etag)
