@@ -36,6 +36,9 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
 
     private readonly ConcurrentDictionary<int, (DateTimeOffset At, YearEntity? Row, ChecklistDefinition? Published)> cache = new();
 
+    /// <summary>Years whose cached definition is being read again in the background (one read per year at a time).</summary>
+    private readonly ConcurrentDictionary<int, byte> refreshing = new();
+
     private TableClient Table => storage.Table(TableNames.Years);
 
     public static string OpeningInstanceId(int year) => $"open-year-{year}";
@@ -48,21 +51,49 @@ public sealed class YearService(StorageClients storage, ChecklistDefinitions def
 
     /// <summary>
     /// The published definition of a year, for <see cref="ChecklistDefinitions"/> (synchronous: it is read on every page).
-    /// Cached briefly; an opened year's definition never changes, so it is cached for good.
+    /// Cached briefly; an opened year's definition never changes, so it is cached for good. Only a process's first ask
+    /// for a year (or the first after this process changed it) reads storage on the caller's thread; an entry past
+    /// <see cref="CacheFor"/> is answered as it stands while one read per year refreshes it in the background, so a
+    /// page never blocks a thread on storage for a change another instance made.
     /// </summary>
     public ChecklistDefinition? PublishedDefinition(int year)
     {
         var now = clock.GetUtcNow();
-        if (!cache.TryGetValue(year, out var hit) || (hit.Row?.OpenedAt is null && now - hit.At > CacheFor))
+        if (!cache.TryGetValue(year, out var hit))
         {
             var row = Table.GetEntityIfExists<YearEntity>(YearEntity.Partition, Key(year));
-            var entity = row.HasValue ? row.Value : null;
-            // Parsed once per read of the row, not on every call (pages ask several times each).
-            hit = (now, entity, entity is { Status: YearStatus.Published } r ? JsonSerializer.Deserialize<ChecklistDefinition>(r.DefinitionJson, DefinitionJson.Options) : null);
+            hit = Cached(now, row.HasValue ? row.Value : null);
             cache[year] = hit;
+        }
+        else if (hit.Row?.OpenedAt is null && now - hit.At > CacheFor && refreshing.TryAdd(year, 0))
+        {
+            _ = RefreshAsync(year, hit);
         }
 
         return hit.Published;
+    }
+
+    /// <summary>Parsed once per read of the row, not on every call (pages ask several times each).</summary>
+    private static (DateTimeOffset At, YearEntity? Row, ChecklistDefinition? Published) Cached(DateTimeOffset at, YearEntity? row) =>
+        (at, row, row is { Status: YearStatus.Published } r ? JsonSerializer.Deserialize<ChecklistDefinition>(r.DefinitionJson, DefinitionJson.Options) : null);
+
+    private async Task RefreshAsync(int year, (DateTimeOffset At, YearEntity? Row, ChecklistDefinition? Published) stale)
+    {
+        try
+        {
+            await Task.Yield();
+            var row = await Table.GetEntityIfExistsAsync<YearEntity>(YearEntity.Partition, Key(year));
+            // Only over the entry it refreshes: one this process removed meanwhile (its own change) is read afresh.
+            cache.TryUpdate(year, Cached(clock.GetUtcNow(), row.HasValue ? row.Value : null), stale);
+        }
+        catch (Exception)
+        {
+            // Storage unreachable or the row unreadable: the entry stands and the next ask past CacheFor tries again.
+        }
+        finally
+        {
+            refreshing.TryRemove(year, out _);
+        }
     }
 
     /// <summary>The stored definition, else the default file, else last year's carried forward.</summary>
