@@ -191,4 +191,67 @@ public sealed class ImageRecoderTests
 
         Assert.Equal((ImageRecoder.MaxEdge, 1920), (recoded.Image!.Width, recoded.Image.Height));
     }
+
+    /// <summary>A stream over part of a buffer that reports a length, read in small pieces (as a form's buffered file is).</summary>
+    private sealed class PieceStream(byte[] bytes, int offset, long claimedLength, bool seekable) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => seekable;
+        public override bool CanWrite => false;
+        public override long Length => seekable ? claimedLength : throw new NotSupportedException();
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long o, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int o, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int o, int count)
+        {
+            var n = Math.Min(Math.Min(count, 3000), bytes.Length - offset - position);
+            Array.Copy(bytes, offset + position, buffer, o, n);
+            position += n;
+            return n;
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RecodeAsync_FromAStream_SameAsFromItsBytes(bool seekable)
+    {
+        var original = WithExif(Jpeg(900, 600), orientation: 8);
+        var expected = ImageRecoder.TryRecode(original, "jpeg").Image!;
+        byte[] framed = [.. "before"u8.ToArray(), .. original, .. "after"u8.ToArray()];
+
+        var recoded = (await ImageRecoder.RecodeAsync(new PieceStream(framed[6..^5], 0, original.Length, seekable), "jpeg")).Image!;
+
+        Assert.Equal(expected.Image, recoded.Image);
+        Assert.Equal(expected.Thumbnail, recoded.Thumbnail);
+        Assert.Equal((expected.Width, expected.Height), (recoded.Width, recoded.Height));
+    }
+
+    /// <summary>An upload cut short (its length said more than arrived) is what arrived, never uninitialised memory after it.</summary>
+    [Fact]
+    public async Task RecodeAsync_StreamShorterThanItsLength_RecodesWhatArrived()
+    {
+        var original = Jpeg(900, 600);
+        var half = original[..(original.Length / 2)];
+        var expected = ImageRecoder.TryRecode(half, "jpeg");
+
+        var recoded = await ImageRecoder.RecodeAsync(new PieceStream(half, 0, original.Length, seekable: true), "jpeg");
+
+        Assert.Equal(expected.Refusal, recoded.Refusal);
+        Assert.Equal(expected.Image?.Image, recoded.Image?.Image);
+        Assert.Equal(expected.Image?.Thumbnail, recoded.Image?.Thumbnail);
+    }
+
+    [Fact]
+    public async Task RecodeAsync_EmptyStream_IsRefused()
+    {
+        var recoded = await ImageRecoder.RecodeAsync(new MemoryStream(), "jpeg");
+
+        Assert.Equal(ImageRefusal.NotAnImage, recoded.Refusal);
+    }
 }

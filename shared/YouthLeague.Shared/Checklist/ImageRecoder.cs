@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace YouthLeague.Checklist;
@@ -50,11 +52,11 @@ public static class ImageRecoder
     /// <summary><see cref="TryRecode"/>, waiting for one of the <see cref="Concurrency"/> decoding slots first.</summary>
     public static async Task<RecodeResult> RecodeAsync(Stream input, string kind, CancellationToken cancellationToken = default)
     {
-        var bytes = await ReadAllAsync(input, cancellationToken);
+        using var data = await ReadAllAsync(input, cancellationToken);
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            return TryRecode(bytes, kind);
+            return TryRecode(data, kind);
         }
         finally
         {
@@ -73,7 +75,12 @@ public static class ImageRecoder
     public static RecodeResult TryRecode(byte[] bytes, string kind)
     {
         using var data = SKData.CreateCopy(bytes);
-        using var codec = data is null ? null : SKCodec.Create(data);
+        return TryRecode(data, kind);
+    }
+
+    private static RecodeResult TryRecode(SKData? data, string kind)
+    {
+        using var codec = data is null || data.IsEmpty ? null : SKCodec.Create(data);
         if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
         {
             return new RecodeResult(null, ImageRefusal.NotAnImage);
@@ -96,11 +103,7 @@ public static class ImageRecoder
         // browsers draw it upright (CSS image-orientation: from-image, their default). The thumbnail is turned.
         var keepJpeg = kind == "jpeg" && codec.EncodedFormat == SKEncodedImageFormat.Jpeg
             && fitWidth == uprightWidth && fitHeight == uprightHeight;
-        var stripped = keepJpeg ? JpegSegments.StripMetadata(bytes) : null;
-        if (stripped is not null && origin != SKEncodedOrigin.TopLeft)
-        {
-            stripped = JpegSegments.WithOrientation(stripped, (ushort)origin);
-        }
+        var stripped = keepJpeg ? JpegSegments.StripMetadata(data!.Span, origin == SKEncodedOrigin.TopLeft ? null : (ushort)origin) : null;
 
         // Decoded only as large as the biggest picture made from it needs (a JPEG scales down as it decodes).
         var need = stripped is not null ? Math.Max(thumbWidth, thumbHeight) : Math.Max(fitWidth, fitHeight);
@@ -220,17 +223,70 @@ public static class ImageRecoder
         return target;
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream input, CancellationToken cancellationToken)
+    /// <summary>
+    /// The upload in native memory, where Skia reads it: a stream that knows its length (a form's file, buffered by the
+    /// host) is copied straight in through one pooled 64 KB buffer, so a photo leaves no large managed array behind
+    /// (each would be on the large-object heap, and their churn drove full collections under load).
+    /// </summary>
+    private static async Task<SKData?> ReadAllAsync(Stream input, CancellationToken cancellationToken)
     {
-        if (input is MemoryStream { Position: 0 } memory)
+        long length;
+        try
         {
-            return memory.ToArray();
+            length = input.CanSeek ? input.Length - input.Position : -1;
+        }
+        catch (NotSupportedException)
+        {
+            length = -1;
         }
 
-        using var buffer = new MemoryStream();
-        await input.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
+        if (length < 0 || length > int.MaxValue)
+        {
+            using var copy = new MemoryStream();
+            await input.CopyToAsync(copy, cancellationToken);
+            return SKData.CreateCopy(copy.GetBuffer().AsSpan(0, (int)copy.Length));
+        }
+
+        if (length == 0)
+        {
+            return null;
+        }
+
+        var data = SKData.Create(length);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var at = 0;
+            int n;
+            while (at < length && (n = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - at)), cancellationToken)) > 0)
+            {
+                buffer.AsSpan(0, n).CopyTo(Writable(data)[at..]);
+                at += n;
+            }
+
+            if (at < length)
+            {
+                // Shorter than it said: what arrived is what is decoded (and refused if it is not a whole image).
+                var shorter = SKData.CreateCopy(data.Span[..at]);
+                data.Dispose();
+                return shorter;
+            }
+
+            return data;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
+
+    /// <summary>The bytes of an <see cref="SKData"/> this code allocated itself (SKData.Create(size): uninitialised, ours to fill).</summary>
+    private static Span<byte> Writable(SKData data) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(data.Span), data.Span.Length);
 }
 
 /// <summary>
@@ -240,16 +296,37 @@ public static class ImageRecoder
 /// </summary>
 public static class JpegSegments
 {
-    /// <summary>The copy, or null if the file's structure is not what a baseline or progressive JPEG looks like.</summary>
-    public static byte[]? StripMetadata(ReadOnlySpan<byte> jpeg)
+    /// <summary>
+    /// The copy, or null if the file's structure is not what a baseline or progressive JPEG looks like. With an
+    /// <paramref name="orientation"/> (EXIF 2-8: a photo taken turned) the copy carries an EXIF segment holding that one
+    /// tag (<see cref="OrientationSegment"/>), after the JFIF segment if the copy starts with one (JFIF must come first),
+    /// else right after the start marker. The input is read once and the copy written once, into an array of its size.
+    /// </summary>
+    public static byte[]? StripMetadata(ReadOnlySpan<byte> jpeg, ushort? orientation = null)
     {
         if (jpeg.Length < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8)
         {
             return null;
         }
 
-        var output = new MemoryStream(jpeg.Length);
-        output.Write([0xFF, 0xD8]);
+        // What is kept, as ranges of the input (neighbours merged): the copy is their concatenation.
+        var kept = new List<(int Start, int Length)> { (0, 2) };
+        void Keep(int start, int length)
+        {
+            var (lastStart, lastLength) = kept[^1];
+            if (lastStart + lastLength == start)
+            {
+                kept[^1] = (lastStart, lastLength + length);
+            }
+            else
+            {
+                kept.Add((start, length));
+            }
+        }
+
+        // Where the orientation segment goes: after the JFIF segment when it is the first one kept, else after the start.
+        var exifAt = 2;
+        var keptSegments = 0;
         var i = 2;
         var sawFrame = false;
         while (i < jpeg.Length)
@@ -270,17 +347,23 @@ public static class JpegSegments
                 return null;
             }
 
+            var markerAt = i - 1;
             var marker = jpeg[i++];
             if (marker == 0xD9)
             {
-                output.Write([0xFF, 0xD9]);
-                return sawFrame ? output.ToArray() : null;
+                if (!sawFrame)
+                {
+                    return null;
+                }
+
+                Keep(markerAt, 2);
+                return Assemble(jpeg, kept, orientation, exifAt);
             }
 
             if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
             {
                 // Stand-alone markers outside a scan: nothing to copy but themselves.
-                output.Write([0xFF, marker]);
+                Keep(markerAt, 2);
                 continue;
             }
 
@@ -295,11 +378,13 @@ public static class JpegSegments
                 return null;
             }
 
-            var segment = jpeg.Slice(i + 2, length - 2);
-            if (Keep(marker, segment))
+            if (KeepSegment(marker, jpeg.Slice(i + 2, length - 2)))
             {
-                output.Write([0xFF, marker]);
-                output.Write(jpeg.Slice(i, length));
+                Keep(markerAt, length + 2);
+                if (keptSegments++ == 0 && marker == 0xE0)
+                {
+                    exifAt = 4 + length;
+                }
             }
 
             i += length;
@@ -312,49 +397,78 @@ public static class JpegSegments
             {
                 // Entropy-coded data runs to the next marker that is neither a stuffed zero nor a restart.
                 var start = i;
-                while (i + 1 < jpeg.Length && !(jpeg[i] == 0xFF && jpeg[i + 1] != 0x00 && jpeg[i + 1] is not (>= 0xD0 and <= 0xD7)))
+                while (true)
                 {
+                    var next = jpeg[i..].IndexOf((byte)0xFF);
+                    if (next < 0 || i + next + 1 >= jpeg.Length)
+                    {
+                        return null;
+                    }
+
+                    i += next;
+                    if (jpeg[i + 1] != 0x00 && jpeg[i + 1] is not (>= 0xD0 and <= 0xD7))
+                    {
+                        break;
+                    }
+
                     i++;
                 }
 
-                if (i + 1 >= jpeg.Length)
+                if (i > start)
                 {
-                    return null;
+                    Keep(start, i - start);
                 }
-
-                output.Write(jpeg[start..i]);
             }
         }
 
         return null;
     }
 
-    /// <summary>
-    /// The JPEG with an EXIF segment (APP1) holding one tag, Orientation (0x0112) = <paramref name="orientation"/> (1-8),
-    /// placed after the JFIF segment if there is one (JFIF must come first), else right after the start marker. For a
-    /// copy from <see cref="StripMetadata"/>, which holds no other EXIF.
-    /// </summary>
-    public static byte[] WithOrientation(ReadOnlySpan<byte> jpeg, ushort orientation)
+    private static byte[] Assemble(ReadOnlySpan<byte> jpeg, List<(int Start, int Length)> kept, ushort? orientation, int exifAt)
     {
-        ReadOnlySpan<byte> exif =
-        [
-            0xFF, 0xE1, 0x00, 0x22, // APP1, length 34
-            (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
-            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF header, IFD0 at offset 8
-            0x00, 0x01, // one entry
-            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00, // Orientation, SHORT, 1
-            0x00, 0x00, 0x00, 0x00, // no next IFD
-        ];
-        var at = 2;
-        if (jpeg.Length > 6 && jpeg[2] == 0xFF && jpeg[3] == 0xE0)
+        var total = 0;
+        foreach (var (_, length) in kept)
         {
-            at = 4 + ((jpeg[4] << 8) | jpeg[5]);
+            total += length;
         }
 
-        return [.. jpeg[..at], .. exif, .. jpeg[at..]];
+        var segment = orientation is { } o ? OrientationSegment(o) : [];
+        var output = GC.AllocateUninitializedArray<byte>(total + segment.Length);
+        var at = 0;
+        foreach (var (start, length) in kept)
+        {
+            var piece = jpeg.Slice(start, length);
+            if (segment.Length > 0 && at <= exifAt && exifAt < at + length)
+            {
+                // The orientation segment goes inside this piece, at a segment boundary.
+                var before = exifAt - at;
+                piece[..before].CopyTo(output.AsSpan(at));
+                segment.CopyTo(output.AsSpan(at + before));
+                piece[before..].CopyTo(output.AsSpan(at + before + segment.Length));
+                at += length + segment.Length;
+                segment = [];
+                continue;
+            }
+
+            piece.CopyTo(output.AsSpan(at));
+            at += length;
+        }
+
+        return output;
     }
 
-    private static bool Keep(byte marker, ReadOnlySpan<byte> segment) => marker switch
+    /// <summary>An EXIF segment (APP1) holding one tag, Orientation (0x0112) = <paramref name="orientation"/> (1-8).</summary>
+    public static byte[] OrientationSegment(ushort orientation) =>
+    [
+        0xFF, 0xE1, 0x00, 0x22, // APP1, length 34
+        (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+        (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF header, IFD0 at offset 8
+        0x00, 0x01, // one entry
+        0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00, // Orientation, SHORT, 1
+        0x00, 0x00, 0x00, 0x00, // no next IFD
+    ];
+
+    private static bool KeepSegment(byte marker, ReadOnlySpan<byte> segment) => marker switch
     {
         0xE0 => segment.StartsWith("JFIF\0"u8) && segment.Length >= 14 && segment[12] == 0 && segment[13] == 0, // no embedded thumbnail
         0xE2 => segment.StartsWith("ICC_PROFILE\0"u8),
