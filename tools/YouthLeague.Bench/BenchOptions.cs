@@ -10,6 +10,7 @@ public sealed record BenchOptions(
     int QuarterVillages,
     IReadOnlyList<int> DashboardSizes,
     int Repeat,
+    int Warmup,
     int Port,
     string? Out,
     string? Json,
@@ -22,7 +23,7 @@ public sealed record BenchOptions(
 
     public const string Usage = """
         ./bench [--quick] [--concurrency N] [--submissions N] [--orchestrations N] [--quarter-villages N]
-                [--dashboard-sizes 100,1000,10000] [--repeat N] [--port N] [--out FILE] [--json FILE] [--only PARTS]
+                [--dashboard-sizes 100,1000,10000] [--repeat N] [--warmup N] [--port N] [--out FILE] [--json FILE] [--only PARTS]
           --quick              small sizes (about a minute): 32 submissions, 40 orchestrations, 40 villages at quarter end, dashboards at 100
           --concurrency        concurrent secretaries and storage workers (16)
           --submissions        submissions with a 1 MB JPEG in the submission-path scenario (192)
@@ -30,6 +31,7 @@ public sealed record BenchOptions(
           --quarter-villages   villages reaching a quarter boundary at once (1000)
           --dashboard-sizes    village counts at which the dashboards are read (100,1000,10000)
           --repeat             reads per dashboard and size (5)
+          --warmup             untimed rounds of the submission path (and of its floor) before the three timed ones (1)
           --port               first of the 16 ports the bench uses (27100)
           --out                also write the markdown table to FILE
           --json               also write every figure to FILE as [{"scenario","measure","value","unit","baseline","ratio"}] (stable keys)
@@ -47,6 +49,7 @@ public sealed record BenchOptions(
             QuarterVillages: quick ? 40 : 1000,
             DashboardSizes: quick ? [100] : [100, 1000, 10000],
             Repeat: quick ? 3 : 5,
+            Warmup: 1,
             Port: 27100,
             Out: null,
             Json: null,
@@ -74,6 +77,7 @@ public sealed record BenchOptions(
                 "--quarter-villages" => o with { QuarterVillages = Positive(a, v) },
                 "--dashboard-sizes" => o with { DashboardSizes = v.Split(',').Select(s => Positive(a, s)).Order().ToList() },
                 "--repeat" => o with { Repeat = Positive(a, v) },
+                "--warmup" => o with { Warmup = Positive(a, v) },
                 "--port" => o with { Port = Positive(a, v) },
                 "--out" => o with { Out = v },
                 "--json" => o with { Json = v },

@@ -23,10 +23,10 @@ public static class SubmissionPath
 
     public static async Task RunAsync(Context ctx, BenchOptions o, Report report)
     {
-        // One round of warm-up villages (a few submissions), then three timed rounds of fresh villages: median of the three.
+        // Warm-up rounds of fresh villages in the timed rounds' own shape (one by default: the JIT is still compiling
+        // and tiering up through the first rounds, 300-600 methods a second), then three timed rounds: median of the three.
         var perRound = Math.Max(Steps.Length, o.Submissions / Rounds);
-        var warm = Math.Min(o.Concurrency, perRound);
-        var villageCount = ((warm + (perRound * Rounds)) / Steps.Length) + Rounds + 2;
+        var villageCount = (perRound * (Rounds + o.Warmup) / Steps.Length) + Rounds + o.Warmup + 2;
         var seed = Seeding.Generate("s1", 4, 0, villageCount);
         await ctx.Get<DirectoryService>().UpsertAsync(seed);
         await ctx.Get<Auth.AccountService>().SeedDemoAsync(seed, Bench.Password);
@@ -52,7 +52,11 @@ public static class SubmissionPath
             return work;
         }
 
-        await RoundAsync(ctx, o, Take(warm), tokens, definition, jpeg, checklists);
+        for (var w = 0; w < o.Warmup; w++)
+        {
+            await RoundAsync(ctx, o, Take(perRound), tokens, definition, jpeg, checklists);
+        }
+
         var rounds = new List<RoundResult>();
         List<(string Village, List<string> Steps)>? shape = null;
         for (var r = 0; r < Rounds; r++)
@@ -67,7 +71,11 @@ public static class SubmissionPath
         // floor used to write all 10 at once, so it had 10 writers against the app's 3).
         var floors = new List<Floor>();
         var perWriter = shape!.Select(w => w.Steps.Count).ToList();
-        await FloorAsync(ctx, o, jpeg, [.. Enumerable.Repeat(1, warm)], definition);
+        for (var w = 0; w < o.Warmup; w++)
+        {
+            await FloorAsync(ctx, o, jpeg, perWriter, definition);
+        }
+
         for (var r = 0; r < Rounds; r++)
         {
             floors.Add(await FloorAsync(ctx, o, jpeg, perWriter, definition));
