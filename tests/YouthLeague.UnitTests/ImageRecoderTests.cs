@@ -65,6 +65,22 @@ public sealed class ImageRecoderTests
     ];
 
     [Fact]
+    public void StripMetadata_MarkerBeforeJfif_OrientationGoesAfterTheStartNotInsideJfif()
+    {
+        var clean = Jpeg(80, 40);
+        var body = clean[3] == 0xE0 ? clean[(4 + ((clean[4] << 8) | clean[5]))..] : clean[2..];
+        var jfif = Segment(0xE0, [.. "JFIF\0"u8.ToArray(), 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        byte[] input = [0xFF, 0xD8, 0xFF, 0x01, .. jfif, .. body]; // a stand-alone marker (TEM) before the JFIF segment
+
+        var copy = JpegSegments.StripMetadata(input, orientation: 6)!;
+
+        Assert.True(Contains(copy, jfif), "the JFIF segment is whole");
+        Assert.Equal<byte>([0xFF, 0xD8, .. OrientationOnly(6), 0xFF, 0x01, .. jfif], copy[..(4 + 34 + 2 + jfif.Length)]);
+        using var codec = SKCodec.Create(new MemoryStream(copy));
+        Assert.Equal(SKEncodedOrigin.RightTop, codec.EncodedOrigin);
+    }
+
+    [Fact]
     public void Recode_TurnedJpeg_KeepsItsPixelsAndOnlyTheOrientationTag()
     {
         var clean = Jpeg(80, 40);

@@ -324,9 +324,8 @@ public static class JpegSegments
             }
         }
 
-        // Where the orientation segment goes: after the JFIF segment when it is the first one kept, else after the start.
+        // Where the orientation segment goes: after the JFIF segment when it comes first in the copy, else after the start.
         var exifAt = 2;
-        var keptSegments = 0;
         var i = 2;
         var sawFrame = false;
         while (i < jpeg.Length)
@@ -380,11 +379,13 @@ public static class JpegSegments
 
             if (KeepSegment(marker, jpeg.Slice(i + 2, length - 2)))
             {
-                Keep(markerAt, length + 2);
-                if (keptSegments++ == 0 && marker == 0xE0)
+                if (marker == 0xE0 && kept is [(0, 2)])
                 {
+                    // Nothing but the start marker is in the copy yet: the JFIF segment ends at 2 + 2 + length there.
                     exifAt = 4 + length;
                 }
+
+                Keep(markerAt, length + 2);
             }
 
             i += length;

@@ -23,8 +23,9 @@ public static class SubmissionPath
 
     public static async Task RunAsync(Context ctx, BenchOptions o, Report report)
     {
-        // Warm-up rounds of fresh villages in the timed rounds' own shape (one by default: the JIT is still compiling
-        // and tiering up through the first rounds, 300-600 methods a second), then three timed rounds: median of the three.
+        // Warm-up rounds of fresh villages in the timed rounds' own shape, for the app and for its floor (one by default:
+        // three did not change the app's figure, though the JIT keeps tiering up through every round; docs/benchmarks.md,
+        // session 8), then three timed rounds: median of the three.
         var perRound = Math.Max(Steps.Length, o.Submissions / Rounds);
         var villageCount = (perRound * (Rounds + o.Warmup) / Steps.Length) + Rounds + o.Warmup + 2;
         var seed = Seeding.Generate("s1", 4, 0, villageCount);
