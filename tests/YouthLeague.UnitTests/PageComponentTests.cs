@@ -130,6 +130,22 @@ public sealed class PageComponentTests
     }
 
     [Fact]
+    public async Task Village_HandedInNotYetProjected_ShowsSubmittedAndBeingRegistered_NoSecondForm()
+    {
+        var submission = new SubmissionView("s1", new DateTimeOffset(2026, 5, 4, 2, 0, 0, TimeSpan.Zero), "sec.a", new Dictionary<string, string>(), []);
+        var steps = Definition2026.Steps.Select(s => s.Key == "forum" ? Step("forum", StepStatus.Submitted, submission: submission) with { InFlight = true } : Step(s.Key, StepStatus.NotStarted)).ToList();
+        var page = await RenderAsync<VillagePage, VillageModel>(new(Chrome, "v1", "甲村", 2026, true, "主题团课", NoticeList.None, steps));
+
+        var forum = page.QuerySelector("#step-forum")!;
+        Assert.Equal("待审核", forum.QuerySelector(".chip")!.TextContent);
+        Assert.Equal("刚刚收到，正在登记", forum.QuerySelector(".in-flight")!.TextContent);
+        Assert.Null(forum.QuerySelector("a.button"));
+        Assert.Contains("2026-05-04 10:00", forum.QuerySelector("summary")!.TextContent, StringComparison.Ordinal);
+        Assert.Single(page.QuerySelectorAll(".in-flight"));
+        Assert.NotNull(page.QuerySelector("#step-volunteering a.button"));
+    }
+
+    [Fact]
     public async Task Village_NotMine_HasNoButtons_AndNotStartedYear_SaysSo()
     {
         var steps = Definition2026.Steps.Select(s => Step(s.Key, StepStatus.NotStarted)).ToList();

@@ -11,6 +11,10 @@ public sealed record ChecklistView(string VillageId, int Year, string Status, st
     public bool TakesFurtherActivities => Version >= 3;
 }
 
+/// <param name="InFlight">
+/// The step's last submission was handed in and is not on the checklist yet: the status is what the orchestration will
+/// make of it (only on the village's own page, <c>ChecklistReader.ReadAsync(…, withInFlight: true, …)</c>; never in the API).
+/// </param>
 public sealed record StepView(
     string Key,
     string Title,
@@ -24,7 +28,8 @@ public sealed record StepView(
     EvidenceRuleView Evidence,
     IReadOnlyList<SubmissionView> Submissions,
     ReviewView? LastReview,
-    [property: JsonIgnore] IReadOnlyList<ActivityView>? Further = null)
+    [property: JsonIgnore] IReadOnlyList<ActivityView>? Further = null,
+    [property: JsonIgnore] bool InFlight = false)
 {
     /// <summary>Further activities recorded after the step was approved (version 3), oldest first.</summary>
     public IReadOnlyList<ActivityView> FurtherActivities => Further ?? [];
@@ -34,7 +39,8 @@ public sealed record StepView(
 }
 
 /// <summary>A further activity of an approved step: what was handed in, its status and its review.</summary>
-public sealed record ActivityView(SubmissionView Submission, StepStatus Status, ReviewView? Review, bool Exemplary);
+/// <param name="InFlight">Handed in and not on the checklist yet (see <see cref="StepView.InFlight"/>).</param>
+public sealed record ActivityView(SubmissionView Submission, StepStatus Status, ReviewView? Review, bool Exemplary, [property: JsonIgnore] bool InFlight = false);
 
 public sealed record FieldView(string Name, string Label, [property: JsonConverter(typeof(FieldTypeWireConverter))] FieldType Type, bool Required, double? Min, double? Max, IReadOnlyList<string>? Options);
 

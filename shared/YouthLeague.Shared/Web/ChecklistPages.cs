@@ -23,7 +23,8 @@ public sealed class ChecklistPages(Access access, PageAccess pageAccess, PageSup
         }
 
         var year = support.YearOf(req);
-        var view = await reader.ReadAsync(year, villageId, req.HttpContext.RequestAborted);
+        // What was just handed in shows at once (the page after the submission's redirect), before the orchestration projects it.
+        var view = await reader.ReadAsync(year, villageId, withInFlight: true, req.HttpContext.RequestAborted);
         var mine = who.Principal!.IsSecretaryOf(villageId);
         var submitted = req.Query["submitted"].ToString() is { Length: > 0 } done ? definitions.Find(year)?.Find(done)?.Title : null;
         var notices = view is not null && mine ? await support.NoticesAsync(req, who.Principal.Username, $"/villages/{villageId}") : NoticeList.None;

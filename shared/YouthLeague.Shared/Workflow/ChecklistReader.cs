@@ -8,7 +8,19 @@ namespace YouthLeague.Workflow;
 /// <summary>Reads a village-year's checklist from its projection: one partition query, whatever its history.</summary>
 public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions definitions, TimeProvider clock)
 {
-    public async Task<ChecklistView?> ReadAsync(int year, string villageId, CancellationToken cancellationToken = default)
+    /// <summary>The checklist as the orchestration last projected it.</summary>
+    public Task<ChecklistView?> ReadAsync(int year, string villageId, CancellationToken cancellationToken = default) =>
+        ReadAsync(year, villageId, withInFlight: false, cancellationToken);
+
+    /// <summary>
+    /// The checklist as projected; <paramref name="withInFlight"/> also shows what was handed in and not projected yet
+    /// (for the village's own page): a submission record is written before the 202, the orchestration puts it on the
+    /// step a moment later. A record that is neither on its step nor refused (no audit row) is on its way: it shows as
+    /// the orchestration will apply it, marked <see cref="StepView.InFlight"/>. The record is kept and its event re-sent
+    /// until it arrives (<see cref="SubmissionRepair"/>), so what shows is what will stand; a second one racing it is
+    /// refused by the orchestration and does not show.
+    /// </summary>
+    public async Task<ChecklistView?> ReadAsync(int year, string villageId, bool withInFlight, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(year);
         if (definition is null)
@@ -21,6 +33,7 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
         var steps = new Dictionary<string, StepEntity>();
         var submissions = new Dictionary<string, SubmissionEntity>();
         var reviews = new Dictionary<string, ReviewEntity>();
+        var audited = new HashSet<string>(StringComparer.Ordinal);
         var table = storage.Table(TableNames.Checklists);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk}"), cancellationToken: cancellationToken))
         {
@@ -42,6 +55,10 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
             {
                 reviews[rk[ReviewEntity.Prefix.Length..]] = Map<ReviewEntity>(row);
             }
+            else if (rk.StartsWith(AuditEntity.Prefix, StringComparison.Ordinal))
+            {
+                audited.Add(rk[AuditEntity.Prefix.Length..]);
+            }
         }
 
         if (header is null)
@@ -49,6 +66,7 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
             return null;
         }
 
+        var version = header.Version ?? 1;
         var today = ChinaTime.Today(clock.GetUtcNow());
         var views = definition.Steps.Select(d =>
         {
@@ -57,10 +75,32 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
             var ids = s is null ? [] : JsonSerializer.Deserialize<List<string>>(s.SubmissionIds) ?? [];
             var subs = ids.Where(submissions.ContainsKey).Select(id => SubmissionOf(year, villageId, id, submissions[id])).ToList();
             ReviewView? last = ReviewOf(s?.LastReviewId, reviews);
-            var further = FurtherOf(s)
+            var furtherRows = FurtherOf(s);
+            var further = furtherRows
                 .Where(f => submissions.ContainsKey(f.SubmissionId))
                 .Select(f => new ActivityView(SubmissionOf(year, villageId, f.SubmissionId, submissions[f.SubmissionId]), f.Status, ReviewOf(f.ReviewId, reviews), f.Exemplary))
                 .ToList();
+            var inFlight = false;
+            if (withInFlight)
+            {
+                var known = ids.Concat(furtherRows.Select(f => f.SubmissionId)).ToHashSet(StringComparer.Ordinal);
+                var arriving = submissions
+                    .Where(x => x.Value.Step == d.Key && !known.Contains(x.Key) && !audited.Contains(x.Key))
+                    .OrderBy(x => x.Value.SubmittedAt)
+                    .Select(x => SubmissionOf(year, villageId, x.Key, x.Value))
+                    .ToList();
+                if (arriving.Count > 0 && status is StepStatus.NotStarted or StepStatus.Returned)
+                {
+                    // The first to arrive is applied (the orchestration refuses the rest: the step is then waiting for review).
+                    (status, subs, inFlight) = (StepStatus.Submitted, [.. subs, arriving[0]], true);
+                }
+                else if (arriving.Count > 0 && status == StepStatus.Approved && version >= ChecklistRun.FurtherActivitiesVersion)
+                {
+                    // Each one handed in to an approved step is a further activity of its own.
+                    further = [.. further, .. arriving.Select(a => new ActivityView(a, StepStatus.Submitted, null, false, InFlight: true))];
+                }
+            }
+
             return new StepView(
                 d.Key,
                 d.Title,
@@ -74,10 +114,11 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
                 new EvidenceRuleView(d.Evidence.Kinds, d.Evidence.Min, d.Evidence.Max, d.Evidence.MaxBytes),
                 subs,
                 last,
-                further);
+                further,
+                inFlight);
         }).ToList();
 
-        return new ChecklistView(villageId, year, header.Status, header.TownId, header.Score, views, header.Version ?? 1);
+        return new ChecklistView(villageId, year, header.Status, header.TownId, header.Score, views, version);
     }
 
     private static ReviewView? ReviewOf(string? reviewId, Dictionary<string, ReviewEntity> reviews) =>

@@ -69,14 +69,11 @@ public sealed class SecretaryBrowserTests(Azurite azurite, Xunit.Abstractions.IT
 
         await page.WaitForURLAsync($"**/villages/{village}?year=2026&submitted=forum*");
         Assert.Contains("已提交", await page.Locator("p.ok").InnerTextAsync(), StringComparison.Ordinal);
-        var chip = page.Locator("#step-forum .chip");
-        for (var i = 0; i < 60 && await chip.InnerTextAsync() != "待审核"; i++)
-        {
-            await Task.Delay(500);
-            await page.ReloadAsync();
-        }
-
-        Assert.Equal("待审核", await chip.InnerTextAsync());
+        // The page the redirect lands on shows the step as handed in, with no reload: before the orchestration has
+        // projected it ("正在登记"), or after; never the empty card and its "填写并提交" again.
+        Assert.Equal("待审核", await page.Locator("#step-forum .chip").InnerTextAsync());
+        Assert.Contains("村委会议室", await page.Locator("#step-forum details").TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#step-forum a.button").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "village-390.png"), FullPage = true });
 
         // No horizontal scrolling on a phone.
