@@ -113,18 +113,7 @@ public static class SubmissionPath
         {
             foreach (var step in item.Steps)
             {
-                using var form = new MultipartFormDataContent();
-                foreach (var (k, v) in YearSimulator.FieldsFor(definition.Find(step)!, Bench.Year))
-                {
-                    form.Add(new StringContent(v ?? ""), k);
-                }
-
-                var file = new ByteArrayContent(jpeg);
-                file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-                form.Add(file, "evidence", "IMG_0001.jpg");
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{Bench.Year}/{item.Village}/steps/{step}/submissions") { Content = form };
-                request.Headers.Authorization = tokens[item.Village];
-                request.Headers.Add("Idempotency-Key", $"bench-{item.Village}-{step}");
+                using var request = Submission(item.Village, step, tokens[item.Village], definition, jpeg, $"bench-{item.Village}-{step}");
                 var started = Stopwatch.GetTimestamp();
                 using var response = await ctx.Http.SendAsync(request);
                 if (response.StatusCode != HttpStatusCode.Accepted)
@@ -177,6 +166,24 @@ public static class SubmissionPath
         return new RoundResult(times.Count / elapsed, Stats.Percentile(times, 50), Stats.Percentile(times, 95), Stats.Percentile(visible, 50), Stats.Percentile(visible, 95));
     }
 
+    /// <summary>One step handed in through the API, as the secretaries' phones do: the step's fields and the 1 MB JPEG.</summary>
+    private static HttpRequestMessage Submission(string village, string step, AuthenticationHeaderValue token, ChecklistDefinition definition, byte[] jpeg, string idempotencyKey)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (k, v) in YearSimulator.FieldsFor(definition.Find(step)!, Bench.Year))
+        {
+            form.Add(new StringContent(v ?? ""), k);
+        }
+
+        var file = new ByteArrayContent(jpeg);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "evidence", "IMG_0001.jpg");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{Bench.Year}/{village}/steps/{step}/submissions") { Content = form };
+        request.Headers.Authorization = token;
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return request;
+    }
+
     private sealed record Probe(List<double> Shown, List<double> Page);
 
     /// <summary>
@@ -194,18 +201,7 @@ public static class SubmissionPath
         {
             foreach (var step in item.Steps)
             {
-                using var form = new MultipartFormDataContent();
-                foreach (var (k, v) in YearSimulator.FieldsFor(definition.Find(step)!, Bench.Year))
-                {
-                    form.Add(new StringContent(v ?? ""), k);
-                }
-
-                var file = new ByteArrayContent(jpeg);
-                file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-                form.Add(file, "evidence", "IMG_0001.jpg");
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/checklists/{Bench.Year}/{item.Village}/steps/{step}/submissions") { Content = form };
-                request.Headers.Authorization = tokens[item.Village];
-                request.Headers.Add("Idempotency-Key", $"probe-{item.Village}-{step}");
+                using var request = Submission(item.Village, step, tokens[item.Village], definition, jpeg, $"probe-{item.Village}-{step}");
                 using (var response = await ctx.Http.SendAsync(request))
                 {
                     if (response.StatusCode != HttpStatusCode.Accepted)
