@@ -74,7 +74,7 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
         return instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending };
     }
 
-    /// <summary>Header and step rows, added in one batch: if the header exists, nothing is touched.</summary>
+    /// <summary>Header and step rows, added in one batch (if the header exists, nothing is touched), beside the town-progress row.</summary>
     private async Task AddInitialRowsAsync(ChecklistRun run, CancellationToken cancellationToken)
     {
         var pk = Keys.Checklist(run.State.Year, run.State.VillageId);
@@ -99,18 +99,20 @@ public sealed class ChecklistStarter(StorageClients storage, ChecklistDefinition
             RowKey = Keys.Step(s.Key),
             Step = s.Key,
         })));
-        try
+        async Task ChecklistRowsAsync()
         {
-            await storage.Table(TableNames.Checklists).SubmitTransactionAsync(batch, cancellationToken);
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status == 409)
-        {
-            // Rows exist from an earlier start whose schedule call did not complete; keep them.
+            try
+            {
+                await storage.Table(TableNames.Checklists).SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // Rows exist from an earlier start whose schedule call did not complete; keep them.
+            }
         }
 
-        if (progress is not null)
-        {
-            await progress.AddAsync(run.State, run.TownId, cancellationToken);
-        }
+        // Two tables, each write an add that leaves an existing row alone: side by side (one wait, not three in a row:
+        // the progress row reads the village and town first). A start that fails in one of them is healed by the next.
+        await Task.WhenAll(ChecklistRowsAsync(), progress?.AddAsync(run.State, run.TownId, cancellationToken) ?? Task.CompletedTask);
     }
 }

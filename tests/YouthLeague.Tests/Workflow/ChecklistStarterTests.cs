@@ -4,7 +4,9 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Time.Testing;
 using YouthLeague.Checklist;
 using YouthLeague.Storage;
+using YouthLeague.Tests.Committees;
 using YouthLeague.Tests.Infrastructure;
+using YouthLeague.Towns;
 using YouthLeague.Workflow;
 
 namespace YouthLeague.Tests.Workflow;
@@ -59,5 +61,39 @@ public sealed class ChecklistStarterTests(Azurite azurite)
         var (quarter, reviews) = await StartAtAsync(now, ChecklistCalendar.Compressed(2026, now + TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
         Assert.Equal(1, quarter);
         Assert.Equal(0, reviews);
+    }
+
+    /// <summary>
+    /// After the instance is scheduled, the checklist's rows (one batch) and the town-progress row (which reads the village
+    /// and the town first) are written side by side: with every table request held 150 ms, the batch and both directory
+    /// reads are in flight at once (3; one after the other before, 2 at most), and every row is there afterwards.
+    /// </summary>
+    [Fact]
+    public async Task StartAsync_ChecklistRowsBesideTheProgressRow()
+    {
+        var inFlight = new InFlightRequests(TimeSpan.FromMilliseconds(150));
+        var options = new TableClientOptions();
+        options.AddPolicy(inFlight, Azure.Core.HttpPipelinePosition.PerCall);
+        var storage = new StorageClients(new TableServiceClient(azurite.ConnectionString, options), new BlobServiceClient(azurite.ConnectionString));
+        await storage.EnsureCreatedAsync();
+        var village = "side-" + Guid.NewGuid().ToString("N")[..8];
+        var directory = new DirectoryService(storage);
+        var seed = DemoSeed.Load(Path.Combine(TestData.RepoRoot, "seeds", "demo.json"));
+        await directory.UpsertAsync(new DemoSeed(
+            seed.City,
+            [new TownSeed("sidetown", "旁镇", new PersonSeed("town.sidetown", "审核员"))],
+            [new VillageSeed(village, "sidetown", "旁村", true, new PersonSeed("sec." + village, "书记"))]));
+        await using var host = await InMemoryChecklist.StartAsync();
+        var starter = new ChecklistStarter(storage, new ChecklistDefinitions(TestData.ChecklistFolder), TimeProvider.System, new YouthLeague.Progress.TownProgressStore(storage, directory));
+        inFlight.Reset();
+
+        Assert.Equal(StartOutcome.Started, await starter.StartAsync(host.Client, 2026, village, "sidetown", ChecklistCalendar.Real(2026)));
+
+        Assert.Equal(3, inFlight.Max);
+        var checklist = storage.Table(TableNames.Checklists).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Checklist(2026, village)}")).Select(r => r.RowKey).ToList();
+        Assert.Contains(ChecklistEntity.Row, checklist);
+        Assert.Equal(7, checklist.Count); // the header and the six steps
+        var progress = storage.Table(TableNames.TownProgress).Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Town(2026, "sidetown")}")).ToList();
+        Assert.Contains(progress, r => r.RowKey == village);
     }
 }
