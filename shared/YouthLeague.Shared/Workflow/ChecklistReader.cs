@@ -89,9 +89,10 @@ public sealed class ChecklistReader(StorageClients storage, ChecklistDefinitions
                     .OrderBy(x => x.Value.SubmittedAt)
                     .Select(x => SubmissionOf(year, villageId, x.Key, x.Value))
                     .ToList();
-                if (arriving.Count > 0 && status is StepStatus.NotStarted or StepStatus.Returned)
+                if (arriving.Count > 0 && ChecklistRules.Allows(status, CommandKind.Submit))
                 {
-                    // The first to arrive is applied (the orchestration refuses the rest: the step is then waiting for review).
+                    // The rules the orchestration applies: the first to arrive is applied (the rest are refused: the step
+                    // is then waiting for review).
                     (status, subs, inFlight) = (StepStatus.Submitted, [.. subs, arriving[0]], true);
                 }
                 else if (arriving.Count > 0 && status == StepStatus.Approved && version >= ChecklistRun.FurtherActivitiesVersion)

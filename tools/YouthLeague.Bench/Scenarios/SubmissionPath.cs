@@ -239,7 +239,7 @@ public static class SubmissionPath
         return new Probe([.. shown], [.. page]);
     }
 
-    /// <summary>The step's card (section id="step-{step}") carries the status chip 待审核.</summary>
+    /// <summary>The step's card (section id="step-{step}") carries the status chip of a step handed in (待审核).</summary>
     private static bool CardSaysHandedIn(string html, string step)
     {
         var start = html.IndexOf($"id=\"step-{step}\"", StringComparison.Ordinal);
@@ -250,7 +250,7 @@ public static class SubmissionPath
 
         var end = html.IndexOf("</section>", start, StringComparison.Ordinal);
         var card = end < 0 ? html[start..] : html[start..end];
-        return card.Contains(">待审核<", StringComparison.Ordinal);
+        return card.Contains($">{StepStatus.Submitted.ToChinese()}<", StringComparison.Ordinal);
     }
 
     private sealed record Floor(double Throughput, List<double> Latencies, List<double> Projection);
